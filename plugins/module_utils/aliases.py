@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Forwardings (virtual_aliases): one row per source and destination; reading, planning, writing."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import (
+    check_length, domain_of, normalize_address, normalize_source)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.alias_graph import AliasGraph, describe
+from ansible_collections.ispmail.mailserver.plugins.module_utils.domains import domain_ids
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.items import (
+    Report, check_state, refuse_duplicates)
+
+ITEM_KEYS = ('source', 'destinations', 'state')
+
+
+def normalize_items(items, schema):
+    source_max = schema.max_length('virtual_aliases', 'source')
+    destination_max = schema.max_length('virtual_aliases', 'destination')
+    for item in items:
+        item['source'] = normalize_source(item['source'])
+        what = "alias '%s'" % item['source']
+        check_length(item['source'], source_max, 'source')
+        check_state(item, what)
+        destinations = item.get('destinations')
+        if destinations is None:
+            if item['state'] == 'present':
+                raise InputError('%s: destinations are required with state present' % what)
+        else:
+            if isinstance(destinations, str):
+                destinations = [destinations]
+            if not isinstance(destinations, list):
+                raise InputError('%s: destinations must be a list of addresses' % what)
+            normalized = []
+            for destination in destinations:
+                address = normalize_address(destination, '%s: destination' % what)
+                check_length(address, destination_max, '%s: destination' % what)
+                if address not in normalized:
+                    normalized.append(address)
+            if not normalized and item['state'] == 'present':
+                raise InputError('%s: destinations must not be empty with state present' % what)
+            item['destinations'] = normalized
+    refuse_duplicates([item['source'] for item in items], 'alias source')
+    return items
+
+
+def load_aliases(session):
+    """{source: {destination: [row ids]}} of every alias row (the loop check needs them all)."""
+    aliases = {}
+    for row_id, source, destination in session.select(
+            'SELECT id, source, destination FROM virtual_aliases ORDER BY id'):
+        aliases.setdefault(source.lower(), {}).setdefault(destination.lower(), []).append(row_id)
+    return aliases
+
+
+def load_mailboxes(session):
+    return set(email.lower() for (email,) in session.select('SELECT email FROM virtual_users'))
+
+
+class AliasPlan(object):
+    def __init__(self):
+        self.report = Report('source')
+        self.insert = []   # (domain_id, source, destination)
+        self.delete = []   # (id,)
+        self.after = {}    # source -> sorted destinations after the run
+        self.added = {}
+        self.removed = {}
+
+
+def plan(session, items, exclusive, list_exclusive):
+    """`exclusive`: each listed source keeps only its listed destinations; `list_exclusive`:
+    sources of the listed domains that are not listed go too."""
+    ids = domain_ids(session, set(domain_of(item['source']) for item in items))
+    for item in items:
+        if item['state'] == 'present' and domain_of(item['source']) not in ids:
+            raise PlanError("the domain '%s' of alias source '%s' does not exist; create it first with "
+                            "ispmail.mailserver.ispmail_domain" % (domain_of(item['source']), item['source']))
+    existing = load_aliases(session)
+    result = AliasPlan()
+    wanted = dict((source, set(rows)) for source, rows in existing.items())
+    for item in items:
+        _plan_source(result, item, existing.get(item['source'], {}), ids, exclusive)
+        wanted[item['source']] = set(result.after[item['source']])
+    if list_exclusive:
+        listed = set(item['source'] for item in items)
+        for source in sorted(existing):
+            if source not in listed and domain_of(source) in ids:
+                _plan_source(result, {'source': source, 'state': 'absent', 'destinations': None},
+                             existing[source], ids, False)
+                wanted[source] = set()
+    _refuse_loops(session, wanted, [item['source'] for item in items if item['state'] == 'present'])
+    return result
+
+
+def _plan_source(result, item, rows, ids, exclusive):
+    source = item['source']
+    current = sorted(rows)
+    if item['state'] == 'present':
+        add = [d for d in item['destinations'] if d not in rows]
+        drop = [d for d in current if d not in item['destinations']] if exclusive else []
+    else:
+        add = []
+        drop = [d for d in current if item['destinations'] is None or d in item['destinations']]
+    for destination in add:
+        result.insert.append((ids[domain_of(source)], source, destination))
+    for destination in drop:
+        result.delete.extend((row_id,) for row_id in rows[destination])
+    if exclusive and item['state'] == 'present':
+        # Hand-edited tables may hold the same row twice; the whole truth has each once.
+        for destination in current:
+            if destination not in drop:
+                result.delete.extend((row_id,) for row_id in rows[destination][1:])
+    after = sorted((set(current) - set(drop)) | set(add))
+    result.after[source] = after
+    result.added[source] = add
+    result.removed[source] = drop
+    before_state = {'source': source, 'destinations': current} if current else None
+    after_state = {'source': source, 'destinations': after} if after else None
+    if not current and after:
+        outcome = 'created'
+    elif current and not after:
+        outcome = 'removed'
+    elif add or drop:
+        outcome = 'updated'
+    else:
+        outcome = 'unchanged'
+    result.report.add(source, outcome, before_state, after_state)
+
+
+def _refuse_loops(session, wanted, sources):
+    if not sources:
+        return
+    graph = AliasGraph(dict((s, d) for s, d in wanted.items() if d), load_mailboxes(session))
+    cycle = graph.find_cycle(sources)
+    if cycle:
+        raise PlanError('this would make a forwarding loop, which Postfix defers as "unreasonable '
+                        'virtual_alias_maps map nesting": %s' % describe(cycle))
+
+
+def apply(session, alias_plan):
+    session.write_many('DELETE FROM virtual_aliases WHERE id = %s', alias_plan.delete)
+    session.write_many('INSERT INTO virtual_aliases (domain_id, source, destination) VALUES (%s, %s, %s)',
+                       alias_plan.insert)

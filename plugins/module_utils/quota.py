@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Mailbox quotas: bytes as given, or sizes such as '2G' read as Ansible's human_to_bytes reads them."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.common.text.formatters import human_to_bytes
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
+
+
+def parse_quota(value, what='quota'):
+    """None (leave as is), or a whole number of bytes >= 0 (0 = unlimited)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise InputError('%s must be a number of bytes or a size such as 2G, not %r' % (what, value))
+    if isinstance(value, int):
+        quota = value
+    elif isinstance(value, float) and value.is_integer():
+        quota = int(value)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            quota = int(text) if text.lstrip('-').isdigit() else human_to_bytes(text)
+        except ValueError as exc:
+            raise InputError('%s %r is not a number of bytes or a size such as 2G: %s' % (what, value, exc))
+    else:
+        raise InputError('%s must be a number of bytes or a size such as 2G, not %r' % (what, value))
+    if quota < 0:
+        raise InputError('%s must not be negative (0 means unlimited), not %r' % (what, value))
+    return quota
+
+
+def check_quota_fits(quota, schema, what='quota'):
+    if quota is None:
+        return
+    if not schema.has_quota:
+        raise InputError('%s was given, but this database has no quota column in virtual_users (a schema '
+                         'from before Debian Buster); add it with "ALTER TABLE virtual_users ADD quota '
+                         'BIGINT(11) NOT NULL DEFAULT 0 AFTER email" or leave quota unset' % what)
+    if quota > schema.quota_max:
+        raise InputError('%s %d bytes does not fit the quota column, which is %s and holds at most %d bytes; '
+                         'widen it with "ALTER TABLE virtual_users MODIFY quota BIGINT(11) NOT NULL DEFAULT 0"'
+                         % (what, quota, schema.quota_type, schema.quota_max))

@@ -1,0 +1,80 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The frame of every module run: connect, lock, read the schema, plan, write, commit, report.
+
+Any error the user can act on ends the run with its message and no traceback, and the
+transaction is rolled back, so nothing is half-written.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import (
+    ConnectionFailure, require_pymysql)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.items import gather_items
+from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import missing_library
+from ansible_collections.ispmail.mailserver.plugins.module_utils.schema import SchemaError, load_schema
+from ansible_collections.ispmail.mailserver.plugins.module_utils.session import DatabaseError, Session
+
+USER_ERRORS = (InputError, PlanError, ConnectionFailure, SchemaError, DatabaseError)
+
+
+def restrict_no_log(module, list_key, secret_keys):
+    """Mask only the secrets inside a list option, not every string in it.
+
+    A list option that holds passwords is declared no_log, so Ansible never logs it; but then
+    every value in it (addresses, 'present') would be masked in the result as well. Keep the
+    masking to the secrets themselves.
+    """
+    entries = module.params.get(list_key)
+    if entries is None:
+        return
+    secrets = set(module.params[key] for key in ('login_password', 'password', 'password_hash')
+                  if module.params.get(key))
+    for entry in entries:
+        if isinstance(entry, dict):
+            secrets.update(str(entry[key]) for key in secret_keys if entry.get(key))
+    module.no_log_values = secrets
+
+
+def check_libraries(module, schemes):
+    for scheme in sorted(schemes):
+        missing = missing_library(scheme)
+        if missing:
+            module.fail_json(msg=missing_required_lib('%s (Debian: %s) for %s' % (missing[0], missing[1], scheme)),
+                             exception=missing[2])
+
+
+def run(module, list_key, key_name, item_keys, work, write=True):
+    """Run `work(session, schema, items, is_list)` in one transaction and exit the module.
+
+    `work` returns (result dict, after_commit); after_commit (or None) runs only when the
+    transaction has committed, for what is not in the database (mail directories).
+    """
+    require_pymysql(module)
+    session = None
+    try:
+        items = gather_items(module.params, list_key, key_name, item_keys)
+        session = Session(module.params, module.check_mode, write=write)
+        schema = load_schema(session)
+        result, after_commit = work(session, schema, items, module.params.get(list_key) is not None)
+        session.commit()
+        if after_commit:
+            after_commit(result)
+    except USER_ERRORS as exc:
+        queries = session.queries if session else []
+        if session:
+            session.rollback()
+            session.close()
+        module.fail_json(msg=str(exc), queries=queries)
+    except (OSError, IOError) as exc:
+        # After the commit only: removing mail directories.
+        module.fail_json(msg='the database was changed, but removing mail failed: %s' % exc,
+                         queries=session.queries)
+    session.close()
+    result['queries'] = session.queries
+    module.exit_json(**result)

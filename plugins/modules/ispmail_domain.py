@@ -1,0 +1,198 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ispmail_domain
+short_description: Manage the mail domains of an ISPmail server
+version_added: 1.0.0
+description:
+  - Adds and removes rows of C(virtual_domains), the table Postfix asks whether it receives mail
+    for a domain (C(virtual_mailbox_domains)).
+  - Domains are stored lowercase; internationalized names in their ASCII form, so
+    C(Bücher.example) and C(xn--bcher-kva.example) are the same domain.
+  - Takes one domain (O(name)) or a whole list (O(domains)) in one connection and one transaction.
+author:
+  - ispmail.mailserver contributors
+extends_documentation_fragment:
+  - ispmail.mailserver.mariadb
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  name:
+    description:
+      - The mail domain, for example C(example.org).
+      - Mutually exclusive with O(domains); one of the two is required.
+    type: str
+    aliases: [domain]
+  domains:
+    description:
+      - Many domains in one task. Each item is a domain name, or a dictionary with the keys
+        C(name) and C(state); O(state) is the default of every item.
+    type: list
+    elements: raw
+  state:
+    description:
+      - Whether the domain should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  force:
+    description:
+      - Remove a domain that still has users or aliases, and them with it.
+      - Without it, removing such a domain fails with a message that counts them.
+    type: bool
+    default: false
+  exclusive:
+    description:
+      - With O(domains), the list is the whole truth: domains not listed are removed
+        (those that still have users or aliases only with O(force)).
+    type: bool
+    default: false
+  remove_mail:
+    description:
+      - When a domain is removed, also delete its mail directory O(mail_root)/DOMAIN on the host
+        the module runs on. The database does not hold mail, so without this it stays on disk.
+    type: bool
+    default: false
+  mail_root:
+    description:
+      - Where the mail directories are (the guide's C(/var/vmail)).
+    type: path
+    default: /var/vmail
+seealso:
+  - module: ispmail.mailserver.ispmail_user
+  - module: ispmail.mailserver.ispmail_alias
+  - module: ispmail.mailserver.ispmail_info
+'''
+
+EXAMPLES = r'''
+- name: Receive mail for example.org
+  ispmail.mailserver.ispmail_domain:
+    name: example.org
+    login_user: mailadmin
+    login_password: "{{ vault_mailadmin_password }}"
+
+- name: Internationalized domains are stored as xn--
+  ispmail.mailserver.ispmail_domain:
+    name: Bücher.example
+
+- name: Remove a domain with its users, aliases and mail
+  ispmail.mailserver.ispmail_domain:
+    name: old.example
+    state: absent
+    force: true
+    remove_mail: true
+
+- name: Connection options once for every module of the collection
+  module_defaults:
+    group/ispmail.mailserver.all:
+      login_user: mailadmin
+      login_password: "{{ vault_mailadmin_password }}"
+  block:
+    - name: The whole list of domains; others are removed when they are empty
+      ispmail.mailserver.ispmail_domain:
+        domains:
+          - example.org
+          - example.net
+          - name: old.example
+            state: absent
+        exclusive: true
+'''
+
+RETURN = r'''
+name:
+  description: The domain as stored (lowercase, ASCII). Single form only.
+  returned: when O(name) is given
+  type: str
+  sample: xn--bcher-kva.example
+users_removed:
+  description: How many users were (in check mode, would be) removed with the domains.
+  returned: always
+  type: int
+  sample: 3
+aliases_removed:
+  description: How many alias rows were (in check mode, would be) removed with the domains.
+  returned: always
+  type: int
+  sample: 2
+mail_removed:
+  description: The mail directories that were (in check mode, would be) deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [/var/vmail/old.example]
+items:
+  description: Each domain of O(domains) and what happened to it.
+  returned: when O(domains) is given
+  type: list
+  elements: dict
+  sample: [{name: example.org, outcome: created}, {name: example.net, outcome: unchanged}]
+counts:
+  description: How many domains were created, updated, removed and left unchanged.
+  returned: when O(domains) is given
+  type: dict
+  sample: {created: 1, updated: 0, removed: 0, unchanged: 1}
+queries:
+  description: The SQL statements run (in check mode, that would run), without their values.
+  returned: always
+  type: list
+  elements: str
+  sample: ["INSERT INTO virtual_domains (name) VALUES (%s)"]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils import domains
+from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail_dirs import check_mail_root, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import run
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        name=dict(type='str', aliases=['domain']),
+        domains=dict(type='list', elements='raw'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        force=dict(type='bool', default=False),
+        exclusive=dict(type='bool', default=False),
+        remove_mail=dict(type='bool', default=False),
+        mail_root=dict(type='path', default='/var/vmail'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[('name', 'domains')], required_one_of=[('name', 'domains')])
+    params = module.params
+
+    def work(session, schema, items, is_list):
+        if params['remove_mail']:
+            check_mail_root(params['mail_root'])
+        items = domains.normalize_items(items, schema)
+        plan = domains.plan(domains.load_domains(session), items, params['exclusive'] and is_list,
+                            params['force'])
+        domains.apply(session, plan)
+        result = dict(users_removed=plan.users_removed, aliases_removed=plan.aliases_removed, mail_removed=[])
+        if not is_list:
+            result['name'] = items[0]['name']
+        plan.report.shape(result, is_list)
+
+        def remove_mail(result):
+            # Absent domains too: their directory may have outlived an earlier removal.
+            names = set(n for n, dummy in plan.remove) | set(i['name'] for i in items if i['state'] == 'absent')
+            result['mail_removed'] = remove_mail_dirs(params['mail_root'], sorted(names), module.check_mode)
+            result['changed'] = result['changed'] or bool(result['mail_removed'])
+        return result, remove_mail if params['remove_mail'] else None
+
+    run(module, 'domains', 'name', domains.ITEM_KEYS, work)
+
+
+if __name__ == '__main__':
+    main()

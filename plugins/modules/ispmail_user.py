@@ -1,0 +1,254 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ispmail_user
+short_description: Manage the mailboxes of an ISPmail server
+version_added: 1.0.0
+description:
+  - Adds, updates and removes rows of C(virtual_users): the mailboxes Postfix delivers to and
+    the logins Dovecot checks.
+  - Passwords are stored as Dovecot hashes with their C({SCHEME}) prefix, which
+    C(doveadm pw -t) verifies. The password and the hash are never returned or shown in a diff.
+  - With O(update_password=always), an unchanged password is found by checking it against the
+    stored hash, so a second run reports no change.
+  - Takes one user (O(email)) or a whole list (O(users)) in one connection and one transaction;
+    password checks and hashing run in parallel on all cores.
+author:
+  - ispmail.mailserver contributors
+extends_documentation_fragment:
+  - ispmail.mailserver.mariadb
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+options:
+  email:
+    description:
+      - The mailbox address, also the IMAP login. Its domain must exist (see M(ispmail.mailserver.ispmail_domain)).
+      - The local part may hold letters, digits, C(.), C(_) and C(-), the characters Dovecot accepts in a login.
+      - Mutually exclusive with O(users); one of the two is required.
+    type: str
+    aliases: [user, name]
+  users:
+    description:
+      - Many users in one task. Each item is an address, or a dictionary with the keys C(email),
+        C(password), C(password_hash), C(password_scheme), C(update_password), C(quota) and C(state).
+        The module's own options are the defaults of every item.
+      - The output of M(ispmail.mailserver.ispmail_info) with O(ispmail.mailserver.ispmail_info#module:return_password_hashes=true)
+        can be fed here as it is.
+    type: list
+    elements: raw
+  password:
+    description:
+      - The password in clear text; it is hashed with O(password_scheme).
+      - Mutually exclusive with O(password_hash). A new user needs one of the two.
+      - BLF-CRYPT reads at most 72 bytes, as Dovecot does; longer than 512 bytes or holding a NUL is refused.
+    type: str
+  password_hash:
+    description:
+      - A ready hash with its scheme prefix, such as C({BLF-CRYPT}$2y$05$...), stored as it is.
+      - Useful for moving users between servers. Refused without a prefix, or with a scheme
+        Dovecot does not know, since that locks the user out.
+    type: str
+  password_scheme:
+    description:
+      - The Dovecot scheme to hash O(password) with. C(BLF-CRYPT) (bcrypt, cost 5 as
+        C(doveadm pw) writes) is the guide's.
+      - A stored hash in another scheme is replaced when O(update_password=always).
+    type: str
+    choices: [BLF-CRYPT, SHA512-CRYPT, SHA256-CRYPT, ARGON2ID, ARGON2I]
+    default: BLF-CRYPT
+  update_password:
+    description:
+      - V(always) makes the stored hash match O(password) (or O(password_hash)) on every run;
+        V(on_create) sets it only for new users.
+    type: str
+    choices: [always, on_create]
+    default: always
+  quota:
+    description:
+      - Mailbox size limit in bytes, or a size such as C(2G) or C(500MB) (read as Ansible's
+        C(human_to_bytes) reads it: C(2G) is 2147483648). V(0) means unlimited.
+      - Unset leaves it as it is (0 for a new user).
+      - Databases from before Debian Buster have no quota column; giving a quota there fails.
+        An C(int(11)) column holds at most 2147483647.
+    type: raw
+  state:
+    description:
+      - Whether the mailbox should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(users), the list is the whole truth for the domains it mentions: their users that
+        are not listed are removed. Other domains are never touched.
+    type: bool
+    default: false
+  remove_mail:
+    description:
+      - When a user is removed, also delete its mail directory O(mail_root)/DOMAIN/USER on the
+        host the module runs on.
+    type: bool
+    default: false
+  mail_root:
+    description:
+      - Where the mail directories are (the guide's C(/var/vmail)).
+    type: path
+    default: /var/vmail
+requirements:
+  - bcrypt (Debian package C(python3-bcrypt)) for BLF-CRYPT
+  - argon2-cffi (Debian package C(python3-argon2)) for ARGON2ID and ARGON2I
+seealso:
+  - module: ispmail.mailserver.ispmail_domain
+  - module: ispmail.mailserver.ispmail_alias
+  - module: ispmail.mailserver.ispmail_info
+'''
+
+EXAMPLES = r'''
+- name: A mailbox with a 2 GiB quota
+  ispmail.mailserver.ispmail_user:
+    email: john@example.org
+    password: "{{ vault_john_password }}"
+    quota: 2G
+
+- name: Set the password only when the mailbox is new (users change it in Roundcube later)
+  ispmail.mailserver.ispmail_user:
+    email: jane@example.org
+    password: "{{ initial_password }}"
+    update_password: on_create
+
+- name: Move a user from another server with its hash
+  ispmail.mailserver.ispmail_user:
+    email: moved@example.org
+    password_hash: "{BLF-CRYPT}$2y$05$abcdefghijklmnopqrstuuYj0dQ6cgO8Pm8lMtS0gM2wRgu5e3pXa"
+
+- name: Remove a user and the mail on disk
+  ispmail.mailserver.ispmail_user:
+    email: left@example.org
+    state: absent
+    remove_mail: true
+
+- name: All mailboxes of example.org in one task; unlisted ones are removed
+  ispmail.mailserver.ispmail_user:
+    users:
+      - email: john@example.org
+        password: "{{ vault_john_password }}"
+      - email: jane@example.org
+        password: "{{ vault_jane_password }}"
+        quota: 1G
+    update_password: on_create
+    exclusive: true
+'''
+
+RETURN = r'''
+user:
+  description: The user after the run (null when it does not exist). Never the password or hash.
+  returned: when O(email) is given
+  type: dict
+  contains:
+    email:
+      description: The address as stored.
+      type: str
+      sample: john@example.org
+    domain:
+      description: Its domain.
+      type: str
+      sample: example.org
+    quota:
+      description: Quota in bytes (0 unlimited); null where the schema has no quota column.
+      type: int
+      sample: 2147483648
+password_changed:
+  description: Whether the stored hash was (in check mode, would be) written.
+  returned: when O(email) is given
+  type: bool
+  sample: false
+mail_removed:
+  description: The mail directories that were (in check mode, would be) deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [/var/vmail/example.org/left]
+items:
+  description: Each user of O(users) (and each removed by O(exclusive)) and what happened to it.
+  returned: when O(users) is given
+  type: list
+  elements: dict
+  sample: [{email: john@example.org, outcome: created}, {email: old@example.org, outcome: removed}]
+counts:
+  description: How many users were created, updated, removed and left unchanged.
+  returned: when O(users) is given
+  type: dict
+  sample: {created: 1, updated: 0, removed: 1, unchanged: 40}
+queries:
+  description: The SQL statements run (in check mode, that would run), without their values.
+  returned: always
+  type: list
+  elements: str
+  sample: ["INSERT INTO virtual_users (domain_id, email, password, quota) VALUES (%s, %s, %s, %s)"]
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils import users
+from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail_dirs import check_mail_root, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import check_libraries, restrict_no_log, run
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        email=dict(type='str', aliases=['user', 'name']),
+        users=dict(type='list', elements='raw', no_log=True),
+        password=dict(type='str', no_log=True),
+        password_hash=dict(type='str', no_log=True),
+        password_scheme=dict(type='str', default='BLF-CRYPT', no_log=False,
+                             choices=['BLF-CRYPT', 'SHA512-CRYPT', 'SHA256-CRYPT', 'ARGON2ID', 'ARGON2I']),
+        update_password=dict(type='str', choices=['always', 'on_create'], default='always', no_log=False),
+        quota=dict(type='raw'),
+        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        exclusive=dict(type='bool', default=False),
+        remove_mail=dict(type='bool', default=False),
+        mail_root=dict(type='path', default='/var/vmail'),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
+                           mutually_exclusive=[('email', 'users'), ('password', 'password_hash')],
+                           required_one_of=[('email', 'users')])
+    restrict_no_log(module, 'users', ('password', 'password_hash'))
+    params = module.params
+
+    def work(session, schema, items, is_list):
+        if params['remove_mail']:
+            check_mail_root(params['mail_root'])
+        items = users.normalize_items(items, schema)
+        check_libraries(module, users.schemes_needed(items))
+        plan = users.plan(session, schema, items, params['exclusive'] and is_list)
+        users.apply(session, schema, plan)
+        result = dict(mail_removed=[])
+        if not is_list:
+            email = items[0]['email']
+            result['user'] = users.public_user(plan, schema, email, items)
+            result['password_changed'] = email in plan.password_changed
+        plan.report.shape(result, is_list)
+
+        def remove_mail(result):
+            names = set(plan.removed) | set(i['email'] for i in items if i['state'] == 'absent')
+            result['mail_removed'] = remove_mail_dirs(params['mail_root'], sorted(names), module.check_mode)
+            result['changed'] = result['changed'] or bool(result['mail_removed'])
+        return result, remove_mail if params['remove_mail'] else None
+
+    run(module, 'users', 'email', users.ITEM_KEYS, work)
+
+
+if __name__ == '__main__':
+    main()
