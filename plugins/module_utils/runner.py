@@ -49,8 +49,17 @@ def check_libraries(module, schemes):
                              exception=missing[2])
 
 
-def run(module, list_key, key_name, item_keys, work, write=True):
-    """Run `work(session, schema, items, is_list)` in one transaction and exit the module.
+def run(module, list_key, key_name, item_keys, work):
+    """Run `work(session, schema, items, is_list)` for the single or list form (see run_session)."""
+    is_list = module.params.get(list_key) is not None
+
+    def with_items(session, schema):
+        return work(session, schema, gather_items(module.params, list_key, key_name, item_keys), is_list)
+    run_session(module, with_items)
+
+
+def run_session(module, work, write=True):
+    """Run `work(session, schema)` in one transaction and exit the module.
 
     `work` returns (result dict, after_commit); after_commit (or None) runs only when the
     transaction has committed, for what is not in the database (mail directories).
@@ -58,10 +67,9 @@ def run(module, list_key, key_name, item_keys, work, write=True):
     require_pymysql(module)
     session = None
     try:
-        items = gather_items(module.params, list_key, key_name, item_keys)
         session = Session(module.params, module.check_mode, write=write)
         schema = load_schema(session)
-        result, after_commit = work(session, schema, items, module.params.get(list_key) is not None)
+        result, after_commit = work(session, schema)
         session.commit()
         if after_commit:
             after_commit(result)

@@ -17,8 +17,8 @@ class DatabaseError(Exception):
 class Session(object):
     """Reads run always; writes run only outside check mode. Every statement is parameterized.
 
-    `queries` lists each distinct SQL template in the order first used (values are never
-    recorded, so secrets cannot leak through it).
+    `queries` lists each distinct SQL template, reads and writes, in the order first used
+    (values are never recorded, so secrets cannot leak through it).
     """
 
     def __init__(self, params, check_mode, write=True):
@@ -54,6 +54,7 @@ class Session(object):
                                 % (sql.split()[0].upper(), describe_error(exc)))
 
     def select(self, sql, params=()):
+        self._record(sql)
         with self.conn.cursor() as cursor:
             self._run(cursor, sql, params)
             return list(cursor.fetchall())

@@ -10,7 +10,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import (
-    check_length, domain_of, normalize_mailbox)
+    check_length, domain_of, normalize_domain, normalize_mailbox)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.domains import domain_ids
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.items import (
@@ -19,7 +19,9 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords impor
     SCHEMES, check_password, check_password_hash, make_hash, split_scheme, verify)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.quota import check_quota_fits, parse_quota
 
-ITEM_KEYS = ('email', 'password', 'password_hash', 'password_scheme', 'update_password', 'quota', 'state')
+# 'domain' is accepted (and checked) so that ispmail_info's user list can be fed back as it is.
+ITEM_KEYS = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'update_password', 'quota',
+             'state')
 UPDATE_PASSWORD = ('always', 'on_create')
 
 
@@ -36,8 +38,11 @@ def normalize_items(items, schema):
             check_password(item['password'])
         if item.get('password_hash') is not None:
             check_password_hash(item['password_hash'], schema.max_length('virtual_users', 'password'))
+        if item.get('domain') is not None and normalize_domain(item['domain']) != domain_of(item['email']):
+            raise InputError("%s: domain '%s' is not the domain of the address" % (what, item['domain']))
         scheme = str(item.get('password_scheme') or 'BLF-CRYPT').upper()
-        if scheme not in SCHEMES:
+        # Only a clear-text password is hashed; beside a ready hash the scheme is information.
+        if item.get('password') is not None and scheme not in SCHEMES:
             raise InputError('%s: password_scheme must be one of %s, not %r'
                              % (what, ', '.join(SCHEMES), item.get('password_scheme')))
         item['password_scheme'] = scheme

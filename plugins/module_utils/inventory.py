@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading a whole mail directory (domains, users, aliases) in the shape the list forms take."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import domain_of
+from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import split_scheme
+
+
+class Inventory(object):
+    """Every row, lowercased; `rows_*` keep what is needed for the audit."""
+
+    def __init__(self, session, schema):
+        self.has_quota = schema.has_quota
+        quota = 'u.quota' if schema.has_quota else 'NULL'
+        self.domain_rows = session.select('SELECT id, name FROM virtual_domains ORDER BY name, id')
+        self.user_rows = session.select(
+            'SELECT u.email, d.name, u.password, %s FROM virtual_users u '
+            'LEFT JOIN virtual_domains d ON d.id = u.domain_id ORDER BY u.email' % quota)
+        self.alias_rows = session.select(
+            'SELECT a.source, a.destination, d.name FROM virtual_aliases a '
+            'LEFT JOIN virtual_domains d ON d.id = a.domain_id ORDER BY a.source, a.destination, a.id')
+        self.domains = sorted(set(name.lower() for dummy, name in self.domain_rows))
+        self.mailboxes = set(row[0].lower() for row in self.user_rows)
+        self.aliases = {}
+        for source, destination, dummy in self.alias_rows:
+            self.aliases.setdefault(source.lower(), set()).add(destination.lower())
+
+
+def _wanted(domain, domains):
+    return not domains or domain in domains
+
+
+def domain_list(inventory, domains):
+    return [name for name in inventory.domains if _wanted(name, domains)]
+
+
+def user_list(inventory, domains, with_hashes):
+    users = []
+    for email, dummy, password, quota in inventory.user_rows:
+        email = email.lower()
+        if not _wanted(domain_of(email), domains):
+            continue
+        user = {'email': email, 'domain': domain_of(email), 'quota': quota,
+                'password_scheme': split_scheme(password)[0]}
+        if with_hashes:
+            user['password_hash'] = password
+        users.append(user)
+    return users
+
+
+def alias_list(inventory, domains):
+    return [{'source': source, 'destinations': sorted(destinations)}
+            for source, destinations in sorted(inventory.aliases.items()) if _wanted(domain_of(source), domains)]

@@ -1,0 +1,167 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: ispmail_info
+short_description: Read and audit the mail directory of an ISPmail server
+version_added: 1.0.0
+description:
+  - Returns the domains, users and aliases of the server in the shape the list forms of
+    M(ispmail.mailserver.ispmail_domain), M(ispmail.mailserver.ispmail_user) and
+    M(ispmail.mailserver.ispmail_alias) take, so a server can be adopted into git, or a domain
+    moved to another server with its users' hashes.
+  - Reports problems no other tool reports; see RV(problems).
+  - Reads only; never changes anything.
+author:
+  - ispmail.mailserver contributors
+extends_documentation_fragment:
+  - ispmail.mailserver.mariadb
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+options:
+  domains:
+    description:
+      - Only these domains (and the users and aliases of these domains). All when unset.
+    type: list
+    elements: str
+    aliases: [domain]
+  return_password_hashes:
+    description:
+      - Also return each user's password hash (RV(users[].password_hash)).
+      - B(Sensitive.) A hash lets anyone with the output try passwords offline. Use it to move
+        users between servers, register the result with C(no_log: true), and keep it out of
+        plain-text files.
+    type: bool
+    default: false
+seealso:
+  - module: ispmail.mailserver.ispmail_user
+  - module: ispmail.mailserver.ispmail_alias
+  - module: ispmail.mailserver.ispmail_domain
+'''
+
+EXAMPLES = r'''
+- name: Read the whole directory and fail on problems
+  ispmail.mailserver.ispmail_info:
+  register: mail
+  failed_when: mail.problems | length > 0
+
+- name: Move example.org to another server, hashes included
+  ispmail.mailserver.ispmail_info:
+    domains: [example.org]
+    return_password_hashes: true
+  register: old
+  no_log: true
+
+- name: Recreate it on the new server in three tasks
+  delegate_to: new-mail.example.net
+  block:
+    - name: Domain
+      ispmail.mailserver.ispmail_domain:
+        domains: "{{ old.domains }}"
+    - name: Users with their hashes
+      ispmail.mailserver.ispmail_user:
+        users: "{{ old.users }}"
+      no_log: true
+    - name: Aliases
+      ispmail.mailserver.ispmail_alias:
+        aliases: "{{ old.aliases }}"
+'''
+
+RETURN = r'''
+domains:
+  description: The domain names, sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: [example.org, xn--bcher-kva.example]
+users:
+  description: The mailboxes, sorted by address; items of O(ispmail.mailserver.ispmail_user#module:users).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    email:
+      description: The address.
+      type: str
+    domain:
+      description: Its domain.
+      type: str
+    quota:
+      description: Quota in bytes, 0 unlimited; null without a quota column.
+      type: int
+    password_scheme:
+      description: The scheme of the stored hash (null when it has no prefix).
+      type: str
+    password_hash:
+      description: The stored hash, only with O(return_password_hashes).
+      type: str
+  sample: [{email: john@example.org, domain: example.org, quota: 0, password_scheme: BLF-CRYPT}]
+aliases:
+  description: The forwardings, one item per source; items of O(ispmail.mailserver.ispmail_alias#module:aliases).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{source: postmaster@example.org, destinations: [john@example.org]}]
+problems:
+  description:
+    - What would lose or delay mail, each with a C(type), the C(subject) address and a C(message).
+    - Types are C(alias_loop), C(alias_no_mailbox), C(duplicate_alias), C(hash_no_scheme),
+      C(hash_unknown_scheme), C(quota_overflow) and C(user_domain_mismatch).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{type: alias_loop, subject: a@example.org, message: "forwarding loop a@example.org -> b@example.org -> a@example.org"}]
+counts:
+  description: How many domains, users, alias sources and problems were returned.
+  returned: always
+  type: dict
+  sample: {domains: 2, users: 10, aliases: 4, problems: 0}
+queries:
+  description: The SQL statements run.
+  returned: always
+  type: list
+  elements: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import normalize_domain
+from ansible_collections.ispmail.mailserver.plugins.module_utils.audit import audit
+from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.inventory import (
+    Inventory, alias_list, domain_list, user_list)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import run_session
+
+
+def main():
+    argument_spec = connection_argument_spec()
+    argument_spec.update(
+        domains=dict(type='list', elements='str', aliases=['domain']),
+        return_password_hashes=dict(type='bool', default=False, no_log=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+
+    def work(session, schema):
+        wanted = set(normalize_domain(d) for d in params['domains'] or [])
+        inventory = Inventory(session, schema)
+        result = dict(changed=False, domains=domain_list(inventory, wanted),
+                      users=user_list(inventory, wanted, params['return_password_hashes']),
+                      aliases=alias_list(inventory, wanted), problems=audit(inventory, wanted))
+        result['counts'] = dict((key, len(result[key])) for key in ('domains', 'users', 'aliases', 'problems'))
+        return result, None
+
+    run_session(module, work, write=False)
+
+
+if __name__ == '__main__':
+    main()
