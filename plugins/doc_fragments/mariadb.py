@@ -45,9 +45,8 @@ options:
   config_file:
     description:
       - Client configuration file to read (its C([client]) section), if it exists.
-      - Set it to an empty string to read no file.
+      - Unset, C(~/.my.cnf) of the user the module runs as. An empty string reads no file.
     type: path
-    default: ~/.my.cnf
   connect_timeout:
     description:
       - Seconds to wait for the connection.

@@ -25,6 +25,7 @@ except ImportError:
 from ansible.module_utils.basic import missing_required_lib
 
 DEFAULT_SOCKET = '/run/mysqld/mysqld.sock'
+DEFAULT_CONFIG_FILE = '~/.my.cnf'
 LOCK_NAME = 'ispmail.mailserver'
 LOCK_TIMEOUT = 120
 
@@ -42,7 +43,7 @@ def connection_argument_spec():
         login_password=dict(type='str', no_log=True),
         login_unix_socket=dict(type='path'),
         login_db=dict(type='str', default='mailserver'),
-        config_file=dict(type='path', default='~/.my.cnf'),
+        config_file=dict(type='path'),
         connect_timeout=dict(type='int', default=30),
         ca_cert=dict(type='path', aliases=['ssl_ca']),
         client_cert=dict(type='path', aliases=['ssl_cert']),
@@ -84,7 +85,8 @@ def connection_target(params):
 
     Returns a dict of PyMySQL keyword arguments plus 'where' (socket or host:port) for messages.
     """
-    cfg = read_client_config(params.get('config_file'))
+    config_file = params.get('config_file')
+    cfg = read_client_config(DEFAULT_CONFIG_FILE if config_file is None else config_file)
     socket_path = params.get('login_unix_socket')
     host = params.get('login_host')
     port = params.get('login_port') or 3306

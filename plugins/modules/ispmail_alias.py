@@ -21,13 +21,15 @@ description:
     to a name of its own domain that has no mailbox), naming the cycle.
   - Takes one source (O(source)) or a whole list (O(aliases)) in one connection and one transaction.
 author:
-  - ispmail.mailserver contributors
+  - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
 attributes:
   check_mode:
+    description: Runs every read and check and skips the writes, predicting the result of a real run.
     support: full
   diff_mode:
+    description: Shows before and after of what changes, never a password or hash.
     support: full
 options:
   source:
@@ -38,7 +40,7 @@ options:
     aliases: [name]
   destinations:
     description:
-      - Where the mail goes: local or external addresses.
+      - Where the mail goes, local or external addresses.
       - Required with O(state=present). With O(state=absent), only these are removed; without
         them, every row of the source is removed.
     type: list
@@ -54,7 +56,7 @@ options:
     description:
       - Single form, V(false) adds the listed destinations and keeps the others; V(true) removes
         the source's other destinations.
-      - List form, the list is the whole truth for the domains it mentions: each source keeps only
+      - List form, the list is the whole truth for the domains it mentions. Each source keeps only
         its listed destinations, and sources of those domains that are not listed are removed.
         Other domains are never touched.
     type: bool

@@ -18,13 +18,15 @@ description:
     C(Bücher.example) and C(xn--bcher-kva.example) are the same domain.
   - Takes one domain (O(name)) or a whole list (O(domains)) in one connection and one transaction.
 author:
-  - ispmail.mailserver contributors
+  - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
 attributes:
   check_mode:
+    description: Runs every read and check and skips the writes, predicting the result of a real run.
     support: full
   diff_mode:
+    description: Shows before and after of what changes, never a password or hash.
     support: full
 options:
   name:
@@ -53,7 +55,7 @@ options:
     default: false
   exclusive:
     description:
-      - With O(domains), the list is the whole truth: domains not listed are removed
+      - With O(domains), the list is the whole truth. Domains not listed are removed
         (those that still have users or aliases only with O(force)).
     type: bool
     default: false

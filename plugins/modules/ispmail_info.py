@@ -19,13 +19,15 @@ description:
   - Reports problems no other tool reports; see RV(problems).
   - Reads only; never changes anything.
 author:
-  - ispmail.mailserver contributors
+  - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
 attributes:
   check_mode:
+    description: The module only reads, in check mode too.
     support: full
   diff_mode:
+    description: Nothing changes, so there is no diff.
     support: none
 options:
   domains:
@@ -38,7 +40,7 @@ options:
     description:
       - Also return each user's password hash (RV(users[].password_hash)).
       - B(Sensitive.) A hash lets anyone with the output try passwords offline. Use it to move
-        users between servers, register the result with C(no_log: true), and keep it out of
+        users between servers, register the result with C(no_log=true), and keep it out of
         plain-text files.
     type: bool
     default: false

@@ -12,7 +12,7 @@ module: ispmail_user
 short_description: Manage the mailboxes of an ISPmail server
 version_added: 1.0.0
 description:
-  - Adds, updates and removes rows of C(virtual_users): the mailboxes Postfix delivers to and
+  - Adds, updates and removes rows of C(virtual_users), the mailboxes Postfix delivers to and
     the logins Dovecot checks.
   - Passwords are stored as Dovecot hashes with their C({SCHEME}) prefix, which
     C(doveadm pw -t) verifies. The password and the hash are never returned or shown in a diff.
@@ -21,13 +21,15 @@ description:
   - Takes one user (O(email)) or a whole list (O(users)) in one connection and one transaction;
     password checks and hashing run in parallel on all cores.
 author:
-  - ispmail.mailserver contributors
+  - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
 attributes:
   check_mode:
+    description: Runs every read and check and skips the writes, predicting the result of a real run.
     support: full
   diff_mode:
+    description: Shows before and after of what changes, never a password or hash.
     support: full
 options:
   email:
@@ -76,7 +78,7 @@ options:
   quota:
     description:
       - Mailbox size limit in bytes, or a size such as C(2G) or C(500MB) (read as Ansible's
-        C(human_to_bytes) reads it: C(2G) is 2147483648). V(0) means unlimited.
+        C(human_to_bytes) reads it, so C(2G) is 2147483648). V(0) means unlimited.
       - Unset leaves it as it is (0 for a new user).
       - Databases from before Debian Buster have no quota column; giving a quota there fails.
         An C(int(11)) column holds at most 2147483647.
@@ -89,7 +91,7 @@ options:
     default: present
   exclusive:
     description:
-      - With O(users), the list is the whole truth for the domains it mentions: their users that
+      - With O(users), the list is the whole truth for the domains it mentions. Their users that
         are not listed are removed. Other domains are never touched.
     type: bool
     default: false
