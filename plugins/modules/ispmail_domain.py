@@ -21,13 +21,7 @@ author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
-attributes:
-  check_mode:
-    description: Runs every read and check and skips the writes, predicting the result of a real run.
-    support: full
-  diff_mode:
-    description: Shows before and after of what changes, never a password or hash.
-    support: full
+  - ispmail.mailserver.attributes
 options:
   name:
     description:

@@ -22,13 +22,7 @@ author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
-attributes:
-  check_mode:
-    description: The module only reads, in check mode too.
-    support: full
-  diff_mode:
-    description: Nothing changes, so there is no diff.
-    support: none
+  - ispmail.mailserver.attributes.info_module
 options:
   domains:
     description:
