@@ -82,29 +82,28 @@ def _check_local(local, pattern, value, what, kind):
     if local.startswith('.') or local.endswith('.') or '..' in local:
         raise InputError("%s '%s': the local part must not start or end with a dot or hold two dots "
                          "in a row" % (what, shown))
+    # Checked before lowercasing: str.lower() turns some non-ASCII letters (the Kelvin sign) into ASCII.
     if any(ord(c) > 127 for c in local):
         raise InputError("%s '%s': the local part must be ASCII (the server does not speak SMTPUTF8)"
                          % (what, shown))
-    if not pattern.match(local):
+    if not pattern.match(local.lower()):
         raise InputError("%s '%s': the local part may hold only %s" % (what, shown, kind))
 
 
 def normalize_mailbox(value, what='email'):
     """A mailbox address (also the Dovecot login name), lowercased, domain in ASCII."""
     local, domain = split_address(value, what)
-    local = local.lower()
     _check_local(local, _MAILBOX_LOCAL, value, what,
                  "letters, digits, '.', '_' and '-' (the characters Dovecot accepts in a login)")
-    return '%s@%s' % (local, normalize_domain(domain, '%s %s: domain' % (what, _printable(value))))
+    return '%s@%s' % (local.lower(), normalize_domain(domain, '%s %s: domain' % (what, _printable(value))))
 
 
 def normalize_address(value, what='address'):
     """Any forwarding address, local or external."""
     local, domain = split_address(value, what)
-    local = local.lower()
     _check_local(local, _ALIAS_LOCAL, value, what,
                  "letters, digits and . # $ & * + = ? ^ _ { } ~ -")
-    return '%s@%s' % (local, normalize_domain(domain, '%s %s: domain' % (what, _printable(value))))
+    return '%s@%s' % (local.lower(), normalize_domain(domain, '%s %s: domain' % (what, _printable(value))))
 
 
 def normalize_source(value, what='source'):

@@ -108,22 +108,26 @@ def _plan_source(result, item, rows, ids, exclusive):
         result.insert.append((ids[domain_of(source)], source, destination))
     for destination in drop:
         result.delete.extend((row_id,) for row_id in rows[destination])
+    duplicates = []
     if exclusive and item['state'] == 'present':
         # Hand-edited tables may hold the same row twice; the whole truth has each once.
-        for destination in current:
-            if destination not in drop:
-                result.delete.extend((row_id,) for row_id in rows[destination][1:])
+        duplicates = [d for d in current if d not in drop and len(rows[d]) > 1]
+        for destination in duplicates:
+            result.delete.extend((row_id,) for row_id in rows[destination][1:])
     after = sorted((set(current) - set(drop)) | set(add))
     result.after[source] = after
     result.added[source] = add
     result.removed[source] = drop
-    before_state = {'source': source, 'destinations': current} if current else None
-    after_state = {'source': source, 'destinations': after} if after else None
+    # The diff shows every row, so that removing a duplicate shows as a change.
+    before_rows = sorted(d for d in current for dummy in rows[d])
+    after_rows = sorted(d for d in after for dummy in (rows.get(d, [1]) if d not in duplicates else [1]))
+    before_state = {'source': source, 'destinations': before_rows} if current else None
+    after_state = {'source': source, 'destinations': after_rows} if after else None
     if not current and after:
         outcome = 'created'
     elif current and not after:
         outcome = 'removed'
-    elif add or drop:
+    elif add or drop or duplicates:
         outcome = 'updated'
     else:
         outcome = 'unchanged'

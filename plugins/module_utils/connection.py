@@ -133,8 +133,13 @@ def connect(params):
         raise ConnectionFailure('cannot connect to MariaDB at %s as user %s (database %s): %s'
                                 % (where, kwargs['user'], kwargs['database'], describe_error(exc)))
     except (OSError, IOError, ValueError) as exc:
-        # TLS set-up errors (unreadable CA file, bad key) come as plain OS or SSL errors.
-        raise ConnectionFailure('cannot connect to MariaDB at %s as user %s: %s' % (where, kwargs['user'], exc))
+        # TLS set-up errors (unreadable CA file, bad key) come as plain OS or SSL errors that
+        # do not name the file: name the TLS files in play.
+        files = ', '.join('%s %s' % (option, kwargs[key]) for option, key in
+                          (('ca_cert', 'ssl_ca'), ('client_cert', 'ssl_cert'), ('client_key', 'ssl_key'))
+                          if kwargs.get(key))
+        raise ConnectionFailure('cannot connect to MariaDB at %s as user %s: %s%s'
+                                % (where, kwargs['user'], exc, ' (%s)' % files if files else ''))
     return conn
 
 

@@ -12,6 +12,9 @@ OUTCOMES = ('created', 'updated', 'removed', 'unchanged')
 STATES = ('present', 'absent')
 # A list-form diff shows at most this many changed entries; the summary counts them all.
 DIFF_ENTRIES_MAX = 200
+# Options that say the same thing in two ways: an item that sets one does not take the
+# top-level default of the other (a ready hash beside a default password is not a conflict).
+ALTERNATIVES = (('password', 'password_hash'),)
 
 
 def gather_items(params, list_key, key_name, item_keys):
@@ -38,8 +41,10 @@ def gather_items(params, list_key, key_name, item_keys):
                              % (where, ', '.join(unknown), ', '.join(item_keys)))
         if entry.get(key_name) in (None, ''):
             raise InputError('%s has no %s' % (where, key_name))
-        item = dict((key, params.get(key)) for key in item_keys if key != key_name)
-        item.update((key, value) for key, value in entry.items() if value is not None)
+        given = set(key for key, value in entry.items() if value is not None)
+        overridden = set(key for group in ALTERNATIVES if given & set(group) for key in group)
+        item = dict((key, None if key in overridden else params.get(key)) for key in item_keys if key != key_name)
+        item.update((key, entry[key]) for key in given)
         items.append(item)
     return items
 

@@ -25,8 +25,10 @@ def parse_quota(value, what='quota'):
         text = value.strip()
         try:
             quota = int(text) if text.lstrip('-').isdigit() else human_to_bytes(text)
-        except ValueError as exc:
-            raise InputError('%s %r is not a number of bytes or a size such as 2G: %s' % (what, value, exc))
+        except (ValueError, OverflowError) as exc:  # '1e999'-like sizes overflow a float
+            # The reason quotes the value as given: escape it as %r does, no raw control characters.
+            raise InputError('%s %r is not a number of bytes or a size such as 2G: %s'
+                             % (what, value, repr(str(exc))[1:-1]))
     else:
         raise InputError('%s must be a number of bytes or a size such as 2G, not %r' % (what, value))
     if quota < 0:

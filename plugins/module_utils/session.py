@@ -91,6 +91,10 @@ class Session(object):
         try:
             self.conn.commit()
         except pymysql.err.MySQLError as exc:
+            if isinstance(exc, pymysql.err.InterfaceError) or exc.args[:1] in ((2006,), (2013,)):
+                # The server may have committed before the connection broke: do not claim either way.
+                raise DatabaseError('COMMIT failed: the connection was lost (%s), so it is not known whether '
+                                    'the change was saved; run again to make sure' % describe_error(exc))
             raise DatabaseError('COMMIT failed, nothing was changed: %s' % describe_error(exc))
 
     def rollback(self):
@@ -104,5 +108,5 @@ class Session(object):
             if self.locked:
                 self.select('SELECT RELEASE_LOCK(%s)', (LOCK_NAME,))
             self.conn.close()
-        except pymysql.err.MySQLError:
-            pass
+        except (pymysql.err.MySQLError, DatabaseError):
+            pass  # The connection is gone, and the lock with it; keep the error that ended the run.

@@ -34,18 +34,21 @@ def normalize_items(items, schema):
         check_state(item, what)
         if item.get('password') is not None and item.get('password_hash') is not None:
             raise InputError('%s: password and password_hash are mutually exclusive' % what)
-        if item.get('password') is not None:
-            check_password(item['password'])
-        if item.get('password_hash') is not None:
-            check_password_hash(item['password_hash'], schema.max_length('virtual_users', 'password'))
+        if isinstance(item.get('password'), (int, float)) and not isinstance(item['password'], bool):
+            item['password'] = str(item['password'])  # as Ansible converts the top-level option
+        try:
+            if item.get('password') is not None:
+                check_password(item['password'])
+            if item.get('password_hash') is not None:
+                check_password_hash(item['password_hash'], schema.max_length('virtual_users', 'password'))
+        except InputError as exc:
+            raise InputError('%s: %s' % (what, exc))
         if item.get('domain') is not None and normalize_domain(item['domain']) != domain_of(item['email']):
             raise InputError("%s: domain '%s' is not the domain of the address" % (what, item['domain']))
-        scheme = str(item.get('password_scheme') or 'BLF-CRYPT').upper()
-        # Only a clear-text password is hashed; beside a ready hash the scheme is information.
-        if item.get('password') is not None and scheme not in SCHEMES:
-            raise InputError('%s: password_scheme must be one of %s, not %r'
-                             % (what, ', '.join(SCHEMES), item.get('password_scheme')))
-        item['password_scheme'] = scheme
+        # Checked in _password_work, when a password is to be hashed: beside a ready hash, or for
+        # a user whose password is kept (on_create), the scheme is information, such as
+        # ispmail_info's password_scheme of a {CRYPT} hash.
+        item['password_scheme'] = str(item.get('password_scheme') or 'BLF-CRYPT').upper()
         if item.get('update_password') not in UPDATE_PASSWORD:
             raise InputError("%s: update_password must be 'always' or 'on_create', not %r"
                              % (what, item.get('update_password')))
@@ -120,6 +123,10 @@ def _password_work(items, existing):
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = pool.map(lambda i: verify(i['password'], existing[i['email']]['password']), checks)
         hashes.extend(item for item, same in zip(checks, list(results)) if not same)
+        for item in hashes:
+            if item['password_scheme'] not in SCHEMES:
+                raise InputError("user '%s': password_scheme must be one of %s to hash a password with, not %s"
+                                 % (item['email'], ', '.join(SCHEMES), item['password_scheme']))
         made = list(pool.map(lambda i: make_hash(i['password'], i['password_scheme']), hashes))
     return dict((item['email'], new) for item, new in zip(hashes, made))
 
@@ -170,7 +177,8 @@ def _plan_update(result, schema, item, current, ids, new_hashes):
     before = dict(_public(current['email'], current['quota'], schema.has_quota), password='unchanged')
     after = dict(before)
     new_hash = new_hashes.get(email)
-    if new_hash is None and item.get('password_hash') is not None and item['password_hash'] != current['password']:
+    if (new_hash is None and item.get('password_hash') is not None and item['update_password'] == 'always'
+            and item['password_hash'] != current['password']):
         new_hash = item['password_hash']
     if new_hash is not None:
         result.set_password.append((new_hash, current['id']))

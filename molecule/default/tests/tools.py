@@ -1,0 +1,121 @@
+# Runs inside the containers (their python3), sent by helpers.in_container(): checks a
+# mail server the way a user would, over SMTP, IMAP and the Maildir.
+import glob
+import imaplib
+import os
+import smtplib
+import ssl
+import time
+
+_CTX = ssl.create_default_context()
+_CTX.check_hostname = False
+_CTX.verify_mode = ssl.CERT_NONE  # the test servers have self-signed certificates
+
+
+def rcpt(to, server="127.0.0.1", sender="tester@example.com"):
+    """Code and text of the answer to RCPT TO, without sending anything."""
+    with smtplib.SMTP(server, 25, timeout=30) as smtp:
+        smtp.ehlo("client.example.com")
+        smtp.mail(sender)
+        code, text = smtp.rcpt(to)
+        smtp.rset()
+    return [code, text.decode()]
+
+
+def send(to, subject, server="127.0.0.1", sender="tester@example.com"):
+    """Send a short message to port 25; the RCPT answer, and the DATA answer if accepted."""
+    message = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\nTest message %s.\r\n" % (sender, to, subject, subject)
+    with smtplib.SMTP(server, 25, timeout=30) as smtp:
+        smtp.ehlo("client.example.com")
+        smtp.mail(sender)
+        code, text = smtp.rcpt(to)
+        if code != 250:
+            return [code, text.decode()]
+        code, text = smtp.data(message.encode())
+    return [code, text.decode()]
+
+
+def delivered(mailbox, subject, timeout=30):
+    """Files in the mailbox's Maildir/new whose Subject is subject, waiting for delivery."""
+    local, domain = mailbox.split("@")
+    pattern = "/var/vmail/%s/%s/Maildir/new/*" % (domain, local)
+    line = "Subject: %s\n" % subject
+    deadline = time.time() + timeout
+    while True:
+        found = []
+        for path in glob.glob(pattern):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                if line in f.read():
+                    found.append(path)
+        if found or time.time() > deadline:
+            return sorted(found)
+        time.sleep(0.5)
+
+
+def imap_count(user, password, subject):
+    """Messages in INBOX with this subject, seen over IMAPS with the user's password."""
+    imap = imaplib.IMAP4_SSL("127.0.0.1", 993, ssl_context=_CTX)
+    try:
+        imap.login(user, password)
+        imap.select("INBOX", readonly=True)
+        _, data = imap.search(None, "SUBJECT", '"%s"' % subject)
+        return len(data[0].split())
+    finally:
+        imap.logout()
+
+
+def imap_login(user, password):
+    """True if the IMAP login succeeds."""
+    imap = imaplib.IMAP4_SSL("127.0.0.1", 993, ssl_context=_CTX)
+    try:
+        imap.login(user, password)
+        return True
+    except imaplib.IMAP4.error:
+        return False
+    finally:
+        try:
+            imap.logout()
+        except Exception:  # noqa: BLE001 - the connection may be gone after a failed login
+            pass
+
+
+def submission_login(user, password):
+    """Code of SMTP AUTH on the submission port (587) after STARTTLS."""
+    with smtplib.SMTP("127.0.0.1", 587, timeout=30) as smtp:
+        smtp.starttls(context=_CTX)
+        smtp.ehlo("client.example.com")
+        try:
+            code, _ = smtp.login(user, password)
+        except smtplib.SMTPAuthenticationError as e:
+            code = e.smtp_code
+    return code
+
+
+def fill_mailbox(mailbox, size):
+    """Put a message of size bytes into the Maildir, as vmail, and let Dovecot count it."""
+    import pwd
+    import subprocess
+
+    local, domain = mailbox.split("@")
+    home = "/var/vmail/%s/%s" % (domain, local)
+    new = home + "/Maildir/new"
+    os.makedirs(new, exist_ok=True)
+    with open(new + "/1000000000.M1P1.filler", "w", encoding="ascii") as f:
+        f.write("Subject: filler\n\n" + "x" * size + "\n")
+    vmail = pwd.getpwnam("vmail")
+    for root, _, files in os.walk(home):
+        for path in [root] + [os.path.join(root, name) for name in files]:
+            os.chown(path, vmail.pw_uid, vmail.pw_gid)
+    for cmd in (["doveadm", "mailbox", "status", "-u", mailbox, "messages", "INBOX"],
+                ["doveadm", "quota", "recalc", "-u", mailbox]):
+        subprocess.run(cmd, check=True, capture_output=True)
+    return True
+
+
+def outside_address():
+    """An address of the container other than loopback: a client outside mynetworks."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))  # no packet is sent
+        return s.getsockname()[0]

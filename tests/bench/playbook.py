@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Timed ``ansible-playbook`` runs: one job, run a play and say how long each task took.
+
+The lists go into a JSON vars file, as a user would keep them next to the playbook
+(``vars_files``), and the tasks take them by name. The ``bench_times`` callback records
+each task's wall time; with ``measure_modules`` the module processes run under
+``module_process``'s interpreter wrapper, which records each one's peak RSS, run time and CPU time.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import module_process
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CALLBACK_DIR = os.path.join(HERE, 'callback_plugins')
+GROUP = 'group/ispmail.mailserver.all'
+
+
+class PlayResult:
+    def __init__(self, wall, tasks, modules, rc, output):
+        self.wall = wall          # seconds of the whole ansible-playbook command
+        self.tasks = tasks        # [{task, status, seconds, changed, counts, ...}]
+        self.modules = modules    # [{module, maxrss_kb, seconds, cpu_seconds}] (empty without measure_modules)
+        self.rc = rc
+        self.output = output
+
+    def task(self, name):
+        found = [task for task in self.tasks if task['task'] == name]
+        if len(found) != 1:
+            raise RuntimeError('expected one result of task %r:\n%s' % (name, self.output[-4000:]))
+        return found[0]
+
+    def peak_kb(self, module=None):
+        values = [m['maxrss_kb'] for m in self.modules if module is None or m['module'] == module]
+        return max(values) if values else None
+
+
+class PlaybookRunner:
+    def __init__(self, collections_path, workdir, module_defaults):
+        self.collections_path = collections_path
+        self.workdir = str(workdir)
+        self.module_defaults = module_defaults
+        self.count = 0
+
+    def run(self, tasks, variables=None, measure_modules=False, timeout=1800):
+        """Run ``tasks`` in one play on localhost; ``variables`` go into a vars file. Fails on a failed task."""
+        self.count += 1
+        rundir = os.path.join(self.workdir, 'play%02d' % self.count)
+        os.makedirs(rundir)
+        vars_file = os.path.join(rundir, 'vars.json')
+        with open(vars_file, 'w', encoding='utf-8') as handle:
+            json.dump(variables or {}, handle)
+        play = {'hosts': 'localhost', 'gather_facts': False, 'vars_files': [vars_file],
+                'module_defaults': {GROUP: self.module_defaults}, 'tasks': tasks}
+        playbook = os.path.join(rundir, 'playbook.yml')
+        with open(playbook, 'w', encoding='utf-8') as handle:
+            json.dump([play], handle, indent=1)
+        interpreter = sys.executable
+        modules_log = os.path.join(rundir, 'modules.jsonl')
+        if measure_modules:
+            interpreter = module_process.write_wrapper(os.path.join(rundir, 'python-probe'), modules_log)
+        inventory = os.path.join(rundir, 'inventory')
+        with open(inventory, 'w', encoding='utf-8') as handle:
+            handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % interpreter)
+        config = os.path.join(rundir, 'ansible.cfg')
+        with open(config, 'w', encoding='utf-8') as handle:
+            handle.write('[defaults]\nretry_files_enabled = False\nlocal_tmp = %s\n' % os.path.join(rundir, 'tmp'))
+        times_file = os.path.join(rundir, 'times.jsonl')
+        env = {key: value for key, value in os.environ.items() if not key.startswith('ANSIBLE_')}
+        env.update(LC_ALL='C.UTF-8', LANG='C.UTF-8', HOME=rundir, ANSIBLE_CONFIG=config, ANSIBLE_NOCOLOR='1',
+                   ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR,
+                   ANSIBLE_CALLBACKS_ENABLED='bench_times', BENCH_TIMES_FILE=times_file)
+        cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=rundir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, check=False, timeout=timeout)
+        wall = time.monotonic() - started
+        with open(os.path.join(rundir, 'console.txt'), 'w', encoding='utf-8') as handle:
+            handle.write(proc.stdout)
+        result = PlayResult(wall, _read_jsonl(times_file), _read_jsonl(modules_log), proc.returncode, proc.stdout)
+        failed = [task for task in result.tasks if task['status'] != 'ok']
+        if proc.returncode != 0 or failed:
+            raise RuntimeError('ansible-playbook failed (rc %d) in %s:\n%s'
+                               % (proc.returncode, rundir, proc.stdout[-4000:]))
+        return result
+
+
+def _read_jsonl(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding='utf-8') as handle:
+        return [json.loads(line) for line in handle if line.strip()]

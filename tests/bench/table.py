@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark's table: one job, turn the figures of one run into Markdown with the targets.
+
+"list tasks" is the wall time of the three list-form tasks as Ansible measures them, from the
+start of each task to its result: templating the list, shipping it, the module's run, the
+result coming back. "playbook" adds Ansible's start-up and parsing the vars file that holds
+the lists. The targets apply to the list tasks. "module CPU" is the user + system time of the
+three module processes (all their threads): what the work cost, however busy the machine was.
+Per item compares like with like: the users task of the first creation against the single
+form creating users in a loop, both hashing every password with BLF-CRYPT.
+"""
+
+MIB = 1024.0
+TARGETS = {'create': 60.0, 'always': 15.0, 'on_create': 5.0}   # seconds of the list tasks
+RATIO_TARGET = 100.0
+MEMORY_TARGET_MB = 300.0
+
+
+def per_item(results):
+    """(list seconds per user, loop seconds per user, ratio) for creating users."""
+    create = next(run for run in results['runs'] if run['key'] == 'create')
+    list_item = create['tasks']['users']['seconds'] / results['sizes']['users']
+    loop_item = results['loop']['seconds'] / results['loop']['items']
+    return list_item, loop_item, loop_item / list_item
+
+
+def peak_mb(results):
+    return max(run['peak_kb'] for run in results['runs']) / MIB
+
+
+def checks(results):
+    """[(what, met)] for every target."""
+    found = [('%s: list tasks under %g s' % (run['label'], TARGETS[run['key']]),
+              run['list_seconds'] < TARGETS[run['key']]) for run in results['runs'] if run['key'] in TARGETS]
+    found.append(('single form in a loop / list form per user at least %g' % RATIO_TARGET,
+                  per_item(results)[2] >= RATIO_TARGET))
+    found.append(('module peak memory under %g MB' % MEMORY_TARGET_MB, peak_mb(results) < MEMORY_TARGET_MB))
+    return found
+
+
+def all_targets_met(results):
+    return all(met for dummy, met in checks(results))
+
+
+def _met(met):
+    return 'met' if met else '**MISSED**'
+
+
+def _counts(counts):
+    return '/'.join(str(counts.get(key, 0)) for key in ('created', 'updated', 'removed', 'unchanged'))
+
+
+def render(results):
+    sizes, machine = results['sizes'], results['machine']
+    lines = [
+        '%d domains, %d users (BLF-CRYPT, cost 5), %d alias sources. %d CPUs (%s), Python %s, %s.'
+        % (sizes['domains'], sizes['users'], sizes['aliases'], machine['cpus'], machine['cpu'],
+           machine['python'], machine['date']),
+        '',
+        '| run | list tasks | domains | users | aliases | module CPU | module peak RSS | playbook '
+        '| users c/u/r/= | aliases c/u/r/= | load | target |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|',
+    ]
+    for run in results['runs']:
+        tasks = run['tasks']
+        limit = TARGETS.get(run['key'])
+        target = '< %g s: %s' % (limit, _met(run['list_seconds'] < limit)) if limit else ''
+        row = '| %s | %.1f s | %.1f s | %.1f s | %.1f s | %.1f s | %.0f MB | %.1f s | %s | %s | %.1f-%.1f | %s |'
+        lines.append(row % (
+            run['label'], run['list_seconds'], tasks['domains']['seconds'], tasks['users']['seconds'],
+            tasks['aliases']['seconds'], sum(task['module_cpu'] for task in tasks.values()), run['peak_kb'] / MIB,
+            run['wall'], _counts(tasks['users']['counts']), _counts(tasks['aliases']['counts']),
+            run['load'][0], run['load'][1], target))
+    loop = results['loop']
+    list_item, loop_item, ratio = per_item(results)
+    peak = peak_mb(results)
+    lines += [
+        '| single form in a loop: %d new users | | | %.1f s | | | | %.1f s | %d changed | | %.1f-%.1f | |' % (
+            loop['items'], loop['seconds'], loop['wall'], loop['items'], loop['load'][0], loop['load'][1]),
+        '',
+        '| per user created | |',
+        '|---|---:|',
+        '| list form: users task of the first creation / %d | %.2f ms |' % (sizes['users'], list_item * 1000),
+        '| single form in a loop: loop task / %d | %.0f ms |' % (loop['items'], loop_item * 1000),
+        '| loop / list | **%.0f x** (target >= %g: %s) |' % (ratio, RATIO_TARGET, _met(ratio >= RATIO_TARGET)),
+        '',
+        'Peak RSS of a list-form module process: %.0f MB (target < %g MB: %s).' % (
+            peak, MEMORY_TARGET_MB, _met(peak < MEMORY_TARGET_MB)),
+        'c/u/r/= is created/updated/removed/unchanged; load is the 1-minute load average before and after '
+        'the run. Benchmark total: %.0f s.' % results.get('total_seconds', 0),
+    ]
+    return '\n'.join(lines)

@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One fresh ISPmail database per test, loaded with a schema variant: one job, seed and inspect it.
+
+Everything here runs as the server's root over the socket, beside the modules
+(which connect as the least-privileged ``mailadmin``), so the tests see what
+was really committed.
+"""
+
+import itertools
+import json
+import os
+import sys
+
+import dbdump
+
+SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'schemas')
+SCHEMAS = ('bookworm', 'trixie', 'bullseye', 'buster')
+DBDUMP_SCRIPT = os.path.abspath(dbdump.__file__)
+
+_counter = itertools.count(1)
+
+
+def schema_sql(schema):
+    with open(os.path.join(SCHEMA_DIR, schema + '.sql'), encoding='utf-8') as handle:
+        text = handle.read()
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith('--')]
+    return [stmt.strip() for stmt in '\n'.join(lines).split(';') if stmt.strip()]
+
+
+class Database:
+    def __init__(self, server, schema, worker='gw0', name=None):
+        """schema None: an empty database, without the ISPmail tables."""
+        self.server = server
+        self.schema = schema
+        self.name = name or 'ispt_%s_%d_%s' % (worker, next(_counter), schema or 'empty')
+        server.execute('CREATE DATABASE `%s`' % self.name)
+        self.conn = server.connect(self.name)
+        with self.conn.cursor() as cur:
+            for statement in schema_sql(schema) if schema else ():
+                cur.execute(statement)
+
+    def drop(self):
+        try:
+            self.conn.close()
+        finally:
+            self.server.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
+
+    # -- raw SQL ---------------------------------------------------------------------------
+    def query(self, sql, args=None):
+        with self.conn.cursor() as cur:
+            cur.execute(sql, args)
+            return list(cur.fetchall())
+
+    def execute(self, sql, args=None):
+        with self.conn.cursor() as cur:
+            cur.execute(sql, args)
+            return cur.lastrowid
+
+    def has_column(self, table, column):
+        return bool(self.query(
+            'SELECT 1 FROM information_schema.columns WHERE table_schema=%s AND table_name=%s AND column_name=%s',
+            (self.name, table, column)))
+
+    @property
+    def has_quota(self):
+        return self.has_column('virtual_users', 'quota')
+
+    # -- seeding ---------------------------------------------------------------------------
+    def add_domain(self, name):
+        return self.execute('INSERT INTO virtual_domains (name) VALUES (%s)', (name,))
+
+    def domain_id(self, name):
+        rows = self.query('SELECT id FROM virtual_domains WHERE name=%s', (name,))
+        assert len(rows) == 1, 'expected one domain row %r, found %d' % (name, len(rows))
+        return rows[0][0]
+
+    def add_user(self, email, password_hash='{PLAIN}unused', quota=None):
+        domain_id = self.domain_id(email.split('@', 1)[1])
+        if quota is None or not self.has_quota:
+            return self.execute('INSERT INTO virtual_users (domain_id, email, password) VALUES (%s, %s, %s)',
+                                (domain_id, email, password_hash))
+        return self.execute('INSERT INTO virtual_users (domain_id, email, password, quota) VALUES (%s, %s, %s, %s)',
+                            (domain_id, email, password_hash, quota))
+
+    def add_alias(self, source, destination):
+        domain_id = self.domain_id(source.split('@', 1)[1])
+        return self.execute('INSERT INTO virtual_aliases (domain_id, source, destination) VALUES (%s, %s, %s)',
+                            (domain_id, source, destination))
+
+    # -- inspection ------------------------------------------------------------------------
+    def domains(self):
+        return sorted(row[0] for row in self.query('SELECT name FROM virtual_domains'))
+
+    def users(self):
+        """{email: {'password': ..., 'quota': ... or None without the column, 'domain': ...}}"""
+        quota = 'u.quota' if self.has_quota else 'NULL'
+        rows = self.query('SELECT u.email, u.password, %s, d.name FROM virtual_users u '
+                          'JOIN virtual_domains d ON d.id = u.domain_id' % quota)
+        return {row[0]: {'password': row[1], 'quota': row[2], 'domain': row[3]} for row in rows}
+
+    def user(self, email):
+        return self.users().get(email)
+
+    def aliases(self):
+        return sorted(self.query('SELECT source, destination FROM virtual_aliases'))
+
+    def destinations(self, source):
+        return sorted(row[0] for row in self.query('SELECT destination FROM virtual_aliases WHERE source=%s',
+                                                   (source,)))
+
+    def counts(self):
+        return {table: self.query('SELECT COUNT(*) FROM `%s`' % table)[0][0] for table in dbdump.TABLES}
+
+    def snapshot(self):
+        """Every row of the three tables; equal snapshots mean nothing was written."""
+        return json.loads(json.dumps(dbdump.dump(self.conn), sort_keys=True, default=str))
+
+    def snapshot_task(self, name='snapshot'):
+        """An ansible task that prints :meth:`snapshot` (parse it with ``RunResult.snapshot(name)``)."""
+        return {
+            'name': name,
+            'ansible.builtin.command': {'argv': [sys.executable, DBDUMP_SCRIPT, self.server.socket, self.name]},
+            'changed_when': False,
+        }
+
+    def fail_on(self, table, event, condition, message='ispt injected failure'):
+        """A trigger that makes a write fail (to prove that a failed run rolls everything back).
+
+        ``condition`` is SQL over NEW/OLD, e.g. ``NEW.destination = 'boom@example.org'``.
+        """
+        trigger = 'ispt_fail_%s_%s' % (table, event.split()[-1].lower())
+        self.execute(
+            "CREATE TRIGGER `%s` %s ON `%s` FOR EACH ROW BEGIN IF %s THEN "
+            "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '%s'; END IF; END" % (trigger, event, table, condition, message))

@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers of the list-form and ispmail_info tests: one job, read list results and build info tasks."""
+
+from helpers import task
+
+PASSWORD = 'Correct-Horse-7!battery'
+OTHER_PASSWORD = 'Tr0ub4dor&3-other'
+GIB = 1024 ** 3
+
+
+def info(**kwargs):
+    return task('ispmail_info', **kwargs)
+
+
+def on(database, entry):
+    """The task ``entry`` run against ``database`` instead of the play's default database."""
+    entry = dict(entry)
+    module = next(key for key in entry if key.startswith('ispmail.mailserver.'))
+    entry[module] = dict(entry[module], login_db=database.name)
+    return entry
+
+
+def outcomes(record):
+    """{key: outcome} of a list-form result, in the order reported."""
+    items = record['items']
+    key_name = next(key for key in items[0] if key != 'outcome') if items else None
+    return dict((item[key_name], item['outcome']) for item in items)
+
+
+def list_diff(record):
+    """(changes before, changes after, summary) of a list-form diff."""
+    diff = record['diff']
+    if isinstance(diff, list):
+        diff = diff[0]
+    return diff['before']['changes'], diff['after']['changes'], diff['after']['summary']
+
+
+def counts(created=0, updated=0, removed=0, unchanged=0):
+    return {'created': created, 'updated': updated, 'removed': removed, 'unchanged': unchanged}
+
+
+def prediction_matches(check_record, real_record):
+    """Check mode and the real run said the same: changed, items, counts and diff."""
+    for key in ('changed', 'items', 'counts', 'diff', 'users_removed', 'aliases_removed'):
+        assert check_record.get(key) == real_record.get(key), \
+            'check mode said %s=%r, the real run %r' % (key, check_record.get(key), real_record.get(key))
