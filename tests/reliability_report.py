@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -16,6 +15,7 @@ and replaces what lies between the figures markers of docs/reliability.md.
 import glob
 import json
 import os
+import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,11 +38,14 @@ def figures(found):
     fig = dict((name, data['figures']) for name, data in found.items())
     lines = []
     conc = fig['concurrency_bookworm']
-    lines.append('- Concurrency: %d ansible-playbook runs at once (%d module tasks, %s s) on the Bookworm schema; '
-                 '%d failed with a clear message and succeeded when run again; %d duplicate rows; %d rows at the '
-                 'end, equal to what the runs asked for.' % (
+    lines.append('- Concurrency: %d ansible-playbook runs at once (%d module tasks in %s s) on the Bookworm '
+                 'schema; %d of them failed because another run had removed a domain under them, with a clear '
+                 'message, and succeeded when run again; %d duplicate rows; %d rows at the end, equal to what '
+                 'the runs asked for.' % (
                      conc['runs_at_once'], conc['module_tasks'], conc['seconds'], conc['failed_runs'],
                      conc['duplicate_rows'], conc['rows_at_end']))
+    if conc['failure_messages']:
+        lines.append('  - message: "%s"' % conc['failure_messages'][0].split(': ', 1)[1])
     crashes = [data for name, data in sorted(fig.items()) if name.startswith('crash_')]
     size = crashes[0]['list_size']
     lines.append('- Crashes: %d survived (%d SIGKILLs of mariadbd, %d of the module process) during or right '
@@ -86,9 +89,11 @@ def figures(found):
                           secrets['secrets_found'], secrets['admin_grants'][len('GRANT '):],
                           ', '.join(fig['lookup_account']['writes_refused'])))
     tls = fig['tls']
-    lines.append('- TLS: %d verified runs against a second mariadbd with a test CA; refused: %s.' % (
-        tls['verified_runs'], '; '.join('%s ("%s")' % (k, v.split(': ', 1)[-1][:110]) for k, v in
-                                        sorted(tls['refused'].items()))))
+    lines.append('- TLS: %d verified runs against a second mariadbd with a test CA; refused:' % tls['verified_runs'])
+    for name, msg in sorted(tls['refused'].items()):
+        # Without the throwaway paths and the connection preamble.
+        reason = re.sub(r'/\S*/', '', msg.split('): ', 1)[-1] if '): ' in msg else msg.split(': ', 1)[-1])
+        lines.append('  - %s: "%s"' % (name, reason))
     finished = sorted(data['finished'] for data in found.values() if data.get('finished'))
     if finished:
         lines.append('')

@@ -43,6 +43,19 @@ DOCUMENTATION = """
           - name: ansible_podman_extra_args
         env:
           - name: ANSIBLE_PODMAN_EXTRA_ARGS
+      pipelining:
+        description: Pipe modules into Python instead of copying them to a file first.
+        type: boolean
+        default: false
+        ini:
+          - section: connection
+            key: pipelining
+          - section: defaults
+            key: pipelining
+        env:
+          - name: ANSIBLE_PIPELINING
+        vars:
+          - name: ansible_pipelining
       podman_executable:
         description: Executable for podman command.
         default: podman

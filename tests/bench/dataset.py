@@ -63,4 +63,4 @@ class Directory:
 
 
 def _password(rng):
-    return ''.join(rng.choice(ALPHABET) for _ in range(16))
+    return ''.join(rng.choice(ALPHABET) for dummy in range(16))

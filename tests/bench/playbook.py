@@ -11,6 +11,7 @@ each task's wall time; with ``measure_modules`` the module processes run under
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -23,8 +24,9 @@ GROUP = 'group/ispmail.mailserver.all'
 
 
 class PlayResult:
-    def __init__(self, wall, tasks, modules, rc, output):
+    def __init__(self, wall, cpu, tasks, modules, rc, output):
         self.wall = wall          # seconds of the whole ansible-playbook command
+        self.cpu = cpu            # its CPU seconds, user + system, with every process it started
         self.tasks = tasks        # [{task, status, seconds, changed, counts, ...}]
         self.modules = modules    # [{module, maxrss_kb, seconds, cpu_seconds}] (empty without measure_modules)
         self.rc = rc
@@ -77,13 +79,15 @@ class PlaybookRunner:
                    ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR,
                    ANSIBLE_CALLBACKS_ENABLED='bench_times', BENCH_TIMES_FILE=times_file)
         cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
-        started = time.monotonic()
+        started, usage = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, cwd=rundir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, check=False, timeout=timeout)
         wall = time.monotonic() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
         with open(os.path.join(rundir, 'console.txt'), 'w', encoding='utf-8') as handle:
             handle.write(proc.stdout)
-        result = PlayResult(wall, _read_jsonl(times_file), _read_jsonl(modules_log), proc.returncode, proc.stdout)
+        result = PlayResult(wall, cpu, _read_jsonl(times_file), _read_jsonl(modules_log), proc.returncode, proc.stdout)
         failed = [task for task in result.tasks if task['status'] != 'ok']
         if proc.returncode != 0 or failed:
             raise RuntimeError('ansible-playbook failed (rc %d) in %s:\n%s'

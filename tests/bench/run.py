@@ -54,7 +54,7 @@ def run_all(workdir, small=False):
         loop = play.task('loop users')
         if loop.get('loop_changed') != len(sample):
             raise RuntimeError('the loop created %s of %d users' % (loop.get('loop_changed'), len(sample)))
-        results['loop'] = {'items': len(sample), 'seconds': loop['seconds'], 'wall': play.wall,
+        results['loop'] = {'items': len(sample), 'seconds': loop['seconds'], 'wall': play.wall, 'cpu': play.cpu,
                            'load': (load, os.getloadavg()[0])}
         return results
     finally:
@@ -75,7 +75,7 @@ def summarize(run, play, load):
     changed = any(task['changed'] for task in tasks.values())
     if changed != run.expect_changed:
         raise RuntimeError('%s: expected changed=%s, got %s' % (run.label, run.expect_changed, changed))
-    return {'key': run.key, 'label': run.label, 'wall': play.wall, 'tasks': tasks,
+    return {'key': run.key, 'label': run.label, 'wall': play.wall, 'cpu': play.cpu, 'tasks': tasks,
             'list_seconds': sum(task['seconds'] for task in tasks.values()),
             'peak_kb': max(task['peak_kb'] for task in tasks.values()), 'load': load}
 

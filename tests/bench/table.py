@@ -7,7 +7,8 @@
 start of each task to its result: templating the list, shipping it, the module's run, the
 result coming back. "playbook" adds Ansible's start-up and parsing the vars file that holds
 the lists. The targets apply to the list tasks. "module CPU" is the user + system time of the
-three module processes (all their threads): what the work cost, however busy the machine was.
+three module processes (all their threads), "playbook CPU" that of every process of the run,
+Ansible's included: what the work cost, however busy the machine was.
 Per item compares like with like: the users task of the first creation against the single
 form creating users in a loop, both hashing every password with BLF-CRYPT.
 """
@@ -59,26 +60,27 @@ def render(results):
         % (sizes['domains'], sizes['users'], sizes['aliases'], machine['cpus'], machine['cpu'],
            machine['python'], machine['date']),
         '',
-        '| run | list tasks | domains | users | aliases | module CPU | module peak RSS | playbook '
+        '| run | list tasks | domains | users | aliases | module CPU | module peak RSS | playbook | playbook CPU '
         '| users c/u/r/= | aliases c/u/r/= | load | target |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|',
     ]
     for run in results['runs']:
         tasks = run['tasks']
         limit = TARGETS.get(run['key'])
         target = '< %g s: %s' % (limit, _met(run['list_seconds'] < limit)) if limit else ''
-        row = '| %s | %.1f s | %.1f s | %.1f s | %.1f s | %.1f s | %.0f MB | %.1f s | %s | %s | %.1f-%.1f | %s |'
+        row = '| %s |' + ' %.1f s |' * 5 + ' %.0f MB | %.1f s | %.1f s | %s | %s | %.1f-%.1f | %s |'
         lines.append(row % (
             run['label'], run['list_seconds'], tasks['domains']['seconds'], tasks['users']['seconds'],
             tasks['aliases']['seconds'], sum(task['module_cpu'] for task in tasks.values()), run['peak_kb'] / MIB,
-            run['wall'], _counts(tasks['users']['counts']), _counts(tasks['aliases']['counts']),
+            run['wall'], run['cpu'], _counts(tasks['users']['counts']), _counts(tasks['aliases']['counts']),
             run['load'][0], run['load'][1], target))
     loop = results['loop']
     list_item, loop_item, ratio = per_item(results)
     peak = peak_mb(results)
     lines += [
-        '| single form in a loop: %d new users | | | %.1f s | | | | %.1f s | %d changed | | %.1f-%.1f | |' % (
-            loop['items'], loop['seconds'], loop['wall'], loop['items'], loop['load'][0], loop['load'][1]),
+        '| single form in a loop: %d new users | | | %.1f s | | | | %.1f s | %.1f s | %d changed | | %.1f-%.1f | |' % (
+            loop['items'], loop['seconds'], loop['wall'], loop['cpu'], loop['items'], loop['load'][0],
+            loop['load'][1]),
         '',
         '| per user created | |',
         '|---|---:|',

@@ -200,8 +200,10 @@ def data_file_vars(path, data, name='batch'):
 def duplicate_rows(conn):
     """Rows the guide's schemas could hold twice: [(table, key, count), ...]; empty when none."""
     queries = (
-        ('virtual_domains', 'SELECT LOWER(name), COUNT(*) FROM virtual_domains GROUP BY LOWER(name) HAVING COUNT(*) > 1'),
-        ('virtual_users', 'SELECT LOWER(email), COUNT(*) FROM virtual_users GROUP BY LOWER(email) HAVING COUNT(*) > 1'),
+        ('virtual_domains', 'SELECT LOWER(name), COUNT(*) FROM virtual_domains GROUP BY LOWER(name) '
+                            'HAVING COUNT(*) > 1'),
+        ('virtual_users', 'SELECT LOWER(email), COUNT(*) FROM virtual_users GROUP BY LOWER(email) '
+                          'HAVING COUNT(*) > 1'),
         ('virtual_aliases', "SELECT CONCAT(LOWER(source), ' -> ', LOWER(destination)), COUNT(*) FROM virtual_aliases "
                             'GROUP BY LOWER(source), LOWER(destination) HAVING COUNT(*) > 1'),
     )

@@ -186,8 +186,8 @@ def test_one_domain_moves_with_its_hashes(db, make_db, run_tasks):
     assert sorted(target.users()) == ['jane@example.org', 'john@example.org', 'own@example.net']
     for email in ('jane@example.org', 'john@example.org'):
         assert dovecot_pw.verify(target.user(email)['password'], USERS[email][1])
-    assert sorted(a['source'] for a in run.task('target')['aliases']) == ['john@example.org',
-                                                                           'postmaster@example.org']
+    assert sorted(a['source'] for a in run.task('target')['aliases']) == \
+        ['john@example.org', 'postmaster@example.org']
 
 
 def test_adopting_a_server_changes_nothing(db, run_tasks):

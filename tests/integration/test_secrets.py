@@ -48,8 +48,8 @@ def test_full_run_shows_no_secret(db, mariadb, run_tasks):
         user(task_name='single', email='solo@example.org', password=JOHN, quota='2G'),
         user(task_name='single again', email='solo@example.org', password=JOHN),
         user(task_name='single changed', email='solo@example.org', password=JANE, password_scheme='ARGON2I'),
-        alias(task_name='aliases', aliases=[{'source': 'postmaster@example.org',
-                                              'destinations': ['john@example.org']}]),
+        alias(task_name='aliases',
+              aliases=[{'source': 'postmaster@example.org', 'destinations': ['john@example.org']}]),
         user(task_name='nul password', email='x@example.org', password=NUL_PASSWORD, ignore_errors=True),
         user(task_name='long password', email='x@example.org', password=LONG_PASSWORD, ignore_errors=True),
         user(task_name='hash without prefix', email='x@example.org', password_hash=NO_PREFIX_HASH,
@@ -83,7 +83,7 @@ def test_full_run_shows_no_secret(db, mariadb, run_tasks):
     hashes = sorted(row['password'] for row in db.users().values())
     assert len(hashes) == 4 and given_hash not in hashes
     hashes.append(given_hash)
-    secrets = {'password': [JOHN, JOHN_NEW, JANE, BOB, NUL_PASSWORD.split('\x00')[0], LONG_PASSWORD[:40],
+    secrets = {'password': [JOHN, JOHN_NEW, JANE, BOB, NUL_PASSWORD.split('\x00', maxsplit=1)[0], LONG_PASSWORD[:40],
                             'Given-Hash-Secret-pw'],
                'hash': hashes + [h.split('}', 1)[1] for h in hashes] + [NO_PREFIX_HASH],
                'db password': [ADMIN_PASSWORD, WRONG_DB_PASSWORD, LOOKUP_PASSWORD]}

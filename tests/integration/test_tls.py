@@ -16,7 +16,7 @@ import pytest
 
 from helpers import assert_clean_failure, assert_ok, domain
 from mariadb_server import ADMIN_PASSWORD, ADMIN_USER
-from reliability_support import record_figures, scratch_server  # noqa: F401  (fixture)
+from reliability_support import record_figures, scratch_server  # noqa: F401  pylint: disable=unused-import
 
 from database import Database
 

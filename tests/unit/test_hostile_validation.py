@@ -9,7 +9,6 @@ shows a password.
 import json
 import os
 import re
-import string
 
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
@@ -285,6 +284,7 @@ def _sizes_are_read_as_powers_of_1024(number, unit, space):
                  hostile_text, st.builds(lambda n, u: n + u, st.text('0123456789.-+e', max_size=400),
                                          st.sampled_from(['', 'K', 'G', 'Y', 'q']))))
 @example('9' * 400 + 'G')
+@example('\x1b[2J')
 @example('1e999')
 @example('-0')
 @example('١٢٣')
@@ -329,14 +329,25 @@ def _property_test(prop, kind):
     test.__doc__ = prop.__doc__
     return test
 
-test_domains_come_out_normalized_or_are_refused = _property_test(_domains_come_out_normalized_or_are_refused, 'domains')
-test_valid_ascii_domains_are_accepted_in_lowercase = _property_test(_valid_ascii_domains_are_accepted_in_lowercase, 'domains')
-test_idn_labels_become_punycode = _property_test(_idn_labels_become_punycode, 'domains')
-test_mailboxes_come_out_normalized_or_are_refused = _property_test(_mailboxes_come_out_normalized_or_are_refused, 'mailboxes')
-test_alias_addresses_come_out_normalized_or_are_refused = _property_test(_alias_addresses_come_out_normalized_or_are_refused, 'alias addresses')
-test_length_limits = _property_test(_length_limits, 'lengths')
-test_passwords_are_accepted_or_refused_without_being_shown = _property_test(_passwords_are_accepted_or_refused_without_being_shown, 'passwords')
-test_hashes_verify_their_password_only = _property_test(_hashes_verify_their_password_only, 'hashed passwords')
-test_password_hashes_are_checked_without_being_shown = _property_test(_password_hashes_are_checked_without_being_shown, 'password hashes')
-test_sizes_are_read_as_powers_of_1024 = _property_test(_sizes_are_read_as_powers_of_1024, 'quotas')
-test_quotas_are_numbers_of_bytes_or_refused = _property_test(_quotas_are_numbers_of_bytes_or_refused, 'quotas')
+test_domains_come_out_normalized_or_are_refused = _property_test(
+    _domains_come_out_normalized_or_are_refused, 'domains')
+test_valid_ascii_domains_are_accepted_in_lowercase = _property_test(
+    _valid_ascii_domains_are_accepted_in_lowercase, 'domains')
+test_idn_labels_become_punycode = _property_test(
+    _idn_labels_become_punycode, 'domains')
+test_mailboxes_come_out_normalized_or_are_refused = _property_test(
+    _mailboxes_come_out_normalized_or_are_refused, 'mailboxes')
+test_alias_addresses_come_out_normalized_or_are_refused = _property_test(
+    _alias_addresses_come_out_normalized_or_are_refused, 'alias addresses')
+test_length_limits = _property_test(
+    _length_limits, 'lengths')
+test_passwords_are_accepted_or_refused_without_being_shown = _property_test(
+    _passwords_are_accepted_or_refused_without_being_shown, 'passwords')
+test_hashes_verify_their_password_only = _property_test(
+    _hashes_verify_their_password_only, 'hashed passwords')
+test_password_hashes_are_checked_without_being_shown = _property_test(
+    _password_hashes_are_checked_without_being_shown, 'password hashes')
+test_sizes_are_read_as_powers_of_1024 = _property_test(
+    _sizes_are_read_as_powers_of_1024, 'quotas')
+test_quotas_are_numbers_of_bytes_or_refused = _property_test(
+    _quotas_are_numbers_of_bytes_or_refused, 'quotas')
