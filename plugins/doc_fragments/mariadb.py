@@ -55,12 +55,15 @@ options:
   ca_cert:
     description:
       - CA certificate to verify the server's TLS certificate with. Setting it
-        turns TLS on.
+        turns TLS and the verification of the server on.
+      - Without it, PyMySQL still uses TLS when the server offers it, but does not
+        check whom it talks to.
     type: path
     aliases: [ssl_ca]
   client_cert:
     description:
-      - Client certificate for TLS.
+      - Client certificate for TLS, for accounts that C(REQUIRE X509). Turns TLS on,
+        with or without O(ca_cert).
     type: path
     aliases: [ssl_cert]
   client_key:

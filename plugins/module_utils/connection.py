@@ -112,15 +112,17 @@ def connection_target(params):
         kwargs.update(host=host, port=int(port))
         where = 'host %s port %s' % (host, port)
     ca_cert = params.get('ca_cert') or cfg.get('ssl-ca')
+    cert = params.get('client_cert') or cfg.get('ssl-cert')
+    key = params.get('client_key') or cfg.get('ssl-key')
     if ca_cert:
         check_hostname = params.get('check_hostname')
         kwargs.update(ssl_ca=ca_cert, ssl_verify_cert=True,
                       ssl_verify_identity=True if check_hostname is None else check_hostname)
-        cert = params.get('client_cert') or cfg.get('ssl-cert')
-        key = params.get('client_key') or cfg.get('ssl-key')
-        if cert:
-            kwargs.update(ssl_cert=cert, ssl_key=key)
-        where += ' (TLS)'
+    if cert:
+        # A client certificate alone still proves who we are, over TLS without verifying the server.
+        kwargs.update(ssl_cert=cert, ssl_key=key)
+    if ca_cert or cert:
+        where += ' (TLS)' if ca_cert else ' (TLS, server not verified: no ca_cert)'
     return kwargs, where
 
 

@@ -46,10 +46,10 @@ def domain_ids(session, names):
     return dict((name.lower(), domain_id) for domain_id, name in rows)
 
 
-def _state(rows):
+def _state(rows, name):
     if not rows:
         return None
-    return {'state': 'present', 'users': sum(r[2] for r in rows), 'aliases': sum(r[3] for r in rows)}
+    return {'name': name, 'state': 'present', 'users': sum(r[2] for r in rows), 'aliases': sum(r[3] for r in rows)}
 
 
 class DomainPlan(object):
@@ -69,11 +69,11 @@ def plan(existing, items, exclusive, force):
         name = item['name']
         listed.add(name)
         rows = existing.get(name, [])
-        before = _state(rows)
+        before = _state(rows, name)
         if item['state'] == 'present':
             if not rows:
                 result.create.append(name)
-                result.report.add(name, 'created', None, {'state': 'present', 'users': 0, 'aliases': 0})
+                result.report.add(name, 'created', None, {'name': name, 'state': 'present', 'users': 0, 'aliases': 0})
             elif rows[0][1] != name:
                 result.rename.extend((name, row[0]) for row in rows)
                 result.report.add(name, 'updated', dict(before, stored_as=rows[0][1]), before)
@@ -98,7 +98,7 @@ def _plan_removal(result, name, rows, force):
     result.remove.append((name, rows))
     result.users_removed += users
     result.aliases_removed += aliases
-    result.report.add(name, 'removed', _state(rows), None)
+    result.report.add(name, 'removed', _state(rows, name), None)
 
 
 def apply(session, domain_plan):

@@ -92,8 +92,9 @@ class Report(object):
         return [{self.key_name: key, 'outcome': outcome} for key, outcome, dummy, dummy2 in self.entries]
 
     def single_diff(self):
-        dummy, dummy2, before, after = self.entries[0]
-        return {'before': before or {}, 'after': after or {}}
+        key, dummy, before, after = self.entries[0]
+        absent = {self.key_name: key, 'state': 'absent'}
+        return {'before': before or absent, 'after': after or absent}
 
     def list_diff(self):
         """A summary and the changed entries only, so that 10,000 unchanged items stay out of view."""

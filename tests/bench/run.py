@@ -47,6 +47,13 @@ def run_all(workdir, small=False):
                               scenarios.list_vars(*run.lists), measure_modules=True)
             results['runs'].append(summarize(run, play, (load, os.getloadavg()[0])))
         results['rows'] = database.counts()
+        log('Ansible alone, no module: start-up, vars file, templating the lists')
+        full = scenarios.list_vars(directory.domains, directory.users, directory.aliases)
+        alone = runner.run(scenarios.ansible_alone_tasks()[:1], full)
+        templating = runner.run(scenarios.ansible_alone_tasks(), full)
+        results['ansible_alone'] = {'wall': alone.wall, 'cpu': alone.cpu, 'templating_wall': templating.wall,
+                                    'templating_cpu': templating.cpu,
+                                    'templating_task': templating.task('templating the lists')['seconds']}
         domain, sample = directory.loop_sample(sample_size)
         log('single form in a loop over %d users' % len(sample))
         load = os.getloadavg()[0]

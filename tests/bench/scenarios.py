@@ -25,6 +25,15 @@ def list_vars(domains, users, aliases):
     return {'bench_domains': domains, 'bench_users': users, 'bench_aliases': aliases}
 
 
+def ansible_alone_tasks():
+    """No module at all: what Ansible costs to start, read the vars file, and template the lists."""
+    return [
+        {'name': 'start-up and vars file', 'ansible.builtin.debug': {'msg': '{{ bench_domains | length }}'}},
+        {'name': 'templating the lists', 'ansible.builtin.set_fact': {
+            'bench_copy': ['{{ bench_domains }}', '{{ bench_users }}', '{{ bench_aliases }}']}},
+    ]
+
+
 def loop_tasks(domain):
     """The baseline: the single form once per user, as a playbook without the list form does it."""
     return [

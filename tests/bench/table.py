@@ -74,13 +74,19 @@ def render(results):
             tasks['aliases']['seconds'], sum(task['module_cpu'] for task in tasks.values()), run['peak_kb'] / MIB,
             run['wall'], run['cpu'], _counts(tasks['users']['counts']), _counts(tasks['aliases']['counts']),
             run['load'][0], run['load'][1], target))
-    loop = results['loop']
+    loop, alone = results['loop'], results['ansible_alone']
     list_item, loop_item, ratio = per_item(results)
     peak = peak_mb(results)
     lines += [
         '| single form in a loop: %d new users | | | %.1f s | | | | %.1f s | %.1f s | %d changed | | %.1f-%.1f | |' % (
             loop['items'], loop['seconds'], loop['wall'], loop['cpu'], loop['items'], loop['load'][0],
             loop['load'][1]),
+        '',
+        '| Ansible alone, no module, same vars file | wall | CPU |',
+        '|---|---:|---:|',
+        '| start-up and reading the vars file (one `debug` task) | %.1f s | %.1f s |' % (alone['wall'], alone['cpu']),
+        '| the same, plus templating the three lists once (`set_fact`) | %.1f s | %.1f s |' % (
+            alone['templating_wall'], alone['templating_cpu']),
         '',
         '| per user created | |',
         '|---|---:|',

@@ -37,6 +37,11 @@ def list_diff(record):
     return diff['before']['changes'], diff['after']['changes'], diff['after']['summary']
 
 
+def is_absent(state):
+    """A list-diff entry for something that does not exist ('absent', or a dict saying so)."""
+    return state == 'absent' or (isinstance(state, dict) and state.get('state') == 'absent')
+
+
 def counts(created=0, updated=0, removed=0, unchanged=0):
     return {'created': created, 'updated': updated, 'removed': removed, 'unchanged': unchanged}
 

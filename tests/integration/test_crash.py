@@ -10,7 +10,8 @@ the test waits until InnoDB reports the run's transaction has written rows befor
 
 After each crash the database must hold the state from before the run (or, when the run had
 committed, the whole new state): compared row by row with a snapshot. A re-run must converge and
-report exactly what it changed, and the run after it must change nothing.
+report exactly what it changed (and, checked after the first crash and after the commit, the run
+after it must change nothing).
 """
 
 import os

@@ -309,7 +309,7 @@ def test_hostile_batches_through_playbooks(mariadb, runner, tmp_path_factory):
     def make_db(schema):
         return Database(mariadb, schema, os.environ.get('PYTEST_XDIST_WORKER', 'gw0'))
 
-    @settings(max_examples=3, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
+    @settings(max_examples=2, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(batches)
     @example(NASTY)
@@ -317,5 +317,5 @@ def test_hostile_batches_through_playbooks(mariadb, runner, tmp_path_factory):
         check_batch(batch, make_db, mariadb, runner, tmp_path_factory, admin_defaults_for)
 
     batch_test()
-    assert FIGURES['batches'] == 4 and FIGURES['refused'] > 20 and FIGURES['accepted'] > 20, FIGURES
+    assert FIGURES['batches'] == 3 and FIGURES['refused'] > 20 and FIGURES['accepted'] > 15, FIGURES
     record_figures('hostile_input', **FIGURES)
