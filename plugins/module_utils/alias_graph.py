@@ -8,7 +8,8 @@ to itself), then as '@domain' (the catch-all). An address whose lookup returns i
 delivered and not expanded again ("keep a copy"). A chain that comes back to where it started
 without such a stop makes Postfix defer the mail with "unreasonable virtual_alias_maps map
 nesting". A catch-all that forwards into its own domain to a name with no mailbox counts as a
-loop too: that name lands in the catch-all again.
+loop too: that name lands in the catch-all again (Postfix stops there, as the name expands to
+itself, and the mail bounces).
 """
 
 from __future__ import absolute_import, division, print_function

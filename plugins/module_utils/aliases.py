@@ -139,6 +139,9 @@ def _refuse_loops(session, wanted, sources):
         return
     graph = AliasGraph(dict((s, d) for s, d in wanted.items() if d), load_mailboxes(session))
     cycle = graph.find_cycle(sources)
+    if cycle and any(node.startswith('@') for node in cycle):
+        raise PlanError('this would make a forwarding loop through a catch-all: it forwards to a name of '
+                        'its own domain that has no mailbox, so that mail bounces: %s' % describe(cycle))
     if cycle:
         raise PlanError('this would make a forwarding loop, which Postfix defers as "unreasonable '
                         'virtual_alias_maps map nesting": %s' % describe(cycle))

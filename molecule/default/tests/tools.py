@@ -58,7 +58,7 @@ def imap_count(user, password, subject):
     try:
         imap.login(user, password)
         imap.select("INBOX", readonly=True)
-        _, data = imap.search(None, "SUBJECT", '"%s"' % subject)
+        dummy, data = imap.search(None, "SUBJECT", '"%s"' % subject)
         return len(data[0].split())
     finally:
         imap.logout()
@@ -85,7 +85,7 @@ def submission_login(user, password):
         smtp.starttls(context=_CTX)
         smtp.ehlo("client.example.com")
         try:
-            code, _ = smtp.login(user, password)
+            code, dummy = smtp.login(user, password)
         except smtplib.SMTPAuthenticationError as e:
             code = e.smtp_code
     return code
@@ -103,7 +103,7 @@ def fill_mailbox(mailbox, size):
     with open(new + "/1000000000.M1P1.filler", "w", encoding="ascii") as f:
         f.write("Subject: filler\n\n" + "x" * size + "\n")
     vmail = pwd.getpwnam("vmail")
-    for root, _, files in os.walk(home):
+    for root, dummy, files in os.walk(home):
         for path in [root] + [os.path.join(root, name) for name in files]:
             os.chown(path, vmail.pw_uid, vmail.pw_gid)
     for cmd in (["doveadm", "mailbox", "status", "-u", mailbox, "messages", "INBOX"],
