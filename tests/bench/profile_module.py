@@ -3,13 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Profile one module run outside Ansible: one job, find where a list-form run spends its time.
 
-Runs a module of the installed collection the way AnsiballZ does (in-process, arguments
-from a JSON file), under cProfile, and prints the top functions. Use it against a database
-the benchmark left behind (run.py --workdir DIR keeps its MariaDB data there):
+Runs a module of a collection the way AnsiballZ does (in-process, arguments from a JSON
+file), under cProfile, and prints the top functions:
 
-  python tests/bench/profile_module.py COLLECTIONS_PATH ARGS.json [--sort cumulative]
+  python tests/bench/profile_module.py COLLECTIONS_PATH ARGS.json [--module ispmail_user] [--sort tottime]
 
-ARGS.json holds the module's arguments, e.g. {"users": [...], "login_unix_socket": ...}.
+COLLECTIONS_PATH holds ansible_collections/ispmail/mailserver (a built collection, or a
+directory with a symlink to the repository to profile the working tree). ARGS.json holds the
+module's arguments, e.g. {"users": [...], "login_unix_socket": ..., "login_db": ...}, against
+any MariaDB with an ISPmail database: a throwaway one from tests/integration/mariadb_server.py
+does, with the lists of tests/bench/dataset.py.
 """
 
 import argparse
