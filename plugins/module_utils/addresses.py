@@ -29,8 +29,8 @@ def _printable(value):
     return repr(value)[1:-1] if isinstance(value, str) else repr(value)
 
 
-def normalize_domain(value, what='domain'):
-    """'Bücher.Example' -> 'xn--bcher-kva.example'; raises InputError naming the problem."""
+def _check_text(value, what):
+    """The checks every domain and address passes first; returns the value as messages show it."""
     if not isinstance(value, str):
         raise InputError('%s must be a string, got %s' % (what, type(value).__name__))
     shown = _printable(value)
@@ -38,6 +38,12 @@ def normalize_domain(value, what='domain'):
         raise InputError('%s is empty' % what)
     if _CONTROL.search(value):
         raise InputError("%s '%s' contains a space or a control character" % (what, shown))
+    return shown
+
+
+def normalize_domain(value, what='domain'):
+    """'Bücher.Example' -> 'xn--bcher-kva.example'; raises InputError naming the problem."""
+    shown = _check_text(value, what)
     name = value.lower().rstrip('.') if value.endswith('.') and not value.endswith('..') else value.lower()
     if '..' in name or name.startswith('.'):
         raise InputError("%s '%s' has an empty label (a leading dot or two dots in a row)" % (what, shown))
@@ -61,13 +67,7 @@ def normalize_domain(value, what='domain'):
 
 
 def split_address(value, what='address'):
-    if not isinstance(value, str):
-        raise InputError('%s must be a string, got %s' % (what, type(value).__name__))
-    shown = _printable(value)
-    if not value:
-        raise InputError('%s is empty' % what)
-    if _CONTROL.search(value):
-        raise InputError("%s '%s' contains a space or a control character" % (what, shown))
+    shown = _check_text(value, what)
     if value.count('@') != 1:
         raise InputError("%s '%s' must have exactly one '@'" % (what, shown))
     return value.split('@')
