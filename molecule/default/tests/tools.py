@@ -119,3 +119,18 @@ def outside_address():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.connect(("192.0.2.1", 9))  # no packet is sent
         return s.getsockname()[0]
+
+
+def served_certificates(pem_file):
+    """Whether IMAPS (993) and SMTP STARTTLS (587, 25) serve the certificate in pem_file."""
+    with open(pem_file, encoding="ascii") as f:
+        want = ssl.PEM_cert_to_DER_cert(f.read())
+    served = {}
+    imap = imaplib.IMAP4_SSL("127.0.0.1", 993, ssl_context=_CTX)
+    served["imaps"] = imap.sock.getpeercert(binary_form=True) == want
+    imap.logout()
+    for port in (25, 587):
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+            smtp.starttls(context=_CTX)
+            served["smtp-%d" % port] = smtp.sock.getpeercert(binary_form=True) == want
+    return served
