@@ -121,6 +121,10 @@ class MariaDBServer:
             '--ssl-ca=%s' % self.tls.ca_cert, '--ssl-cert=%s' % self.tls.server_cert,
             '--ssl-key=%s' % self.tls.server_key,
         ]
+        self._run_until_up(cmd, timeout)
+
+    def _run_until_up(self, cmd, timeout):
+        """Start mariadbd with `cmd` and wait until it answers on its socket."""
         self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

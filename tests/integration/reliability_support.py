@@ -81,19 +81,7 @@ class ScratchServer(MariaDBServer):
             # Durable, as a real server: a commit is in the redo log on disk when it returns.
             '--innodb-flush-log-at-trx-commit=1',
         ] + (['--tmpdir=%s' % self.tmpdir] if getattr(self, 'tmpdir', None) else []) + self.extra_args
-        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError('mariadbd exited with %s:\n%s' % (self.process.returncode, self.log_tail()))
-            if os.path.exists(self.socket):
-                try:
-                    self.connect().close()
-                    return
-                except pymysql.err.OperationalError:
-                    pass
-            time.sleep(0.1)
-        raise RuntimeError('mariadbd did not come up within %s s:\n%s' % (timeout, self.log_tail()))
+        self._run_until_up(cmd, timeout)
 
     def crash(self):
         """SIGKILL mariadbd: no shutdown, no flush; InnoDB recovers from its redo log on restart."""
