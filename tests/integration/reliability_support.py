@@ -16,11 +16,9 @@
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 
-import pymysql
 import pytest
 
 from mariadb_server import LOOKUP_PASSWORD, LOOKUP_USER, MariaDBServer, _binary
