@@ -22,6 +22,9 @@ _MAILBOX_LOCAL = re.compile(r'^[a-z0-9._-]+$')
 # or expand somewhere (' " ` % ! / | \) and so are refused rather than passed on.
 _ALIAS_LOCAL = re.compile(r'^[a-z0-9.#$&*+=?^_{}~-]+$')
 _CONTROL = re.compile(r'[\x00-\x20\x7f]')
+# Domains already normalized in this run, raw form -> ASCII form: a list of 10,000 addresses
+# names a hundred domains, and IDNA encoding each of them again costs more than all the rest.
+_KNOWN_DOMAINS = {}
 
 
 def _printable(value):
@@ -43,12 +46,27 @@ def _check_text(value, what):
 
 def normalize_domain(value, what='domain'):
     """'Bücher.Example' -> 'xn--bcher-kva.example'; raises InputError naming the problem."""
+    known = _KNOWN_DOMAINS.get(value) if isinstance(value, str) else None
+    if known is None:
+        known = _KNOWN_DOMAINS[value] = _normalize_domain(value, what)
+    return known
+
+
+def _address_domain(value, domain, what):
+    """The domain part of an address, normalized; the message (built only on failure) names the address."""
+    known = _KNOWN_DOMAINS.get(domain)
+    if known is None:
+        known = normalize_domain(domain, '%s %s: domain' % (what, _printable(value)))
+    return known
+
+
+def _normalize_domain(value, what):
     shown = _check_text(value, what)
     name = value.lower().rstrip('.') if value.endswith('.') and not value.endswith('..') else value.lower()
     if '..' in name or name.startswith('.'):
         raise InputError("%s '%s' has an empty label (a leading dot or two dots in a row)" % (what, shown))
     try:
-        labels = [label.encode('idna').decode('ascii') if any(ord(c) > 127 for c in label) else label
+        labels = [label.encode('idna').decode('ascii') if not label.isascii() else label
                   for label in name.split('.')]
     except UnicodeError as exc:
         raise InputError("%s '%s' is not a valid internationalized domain name: %s" % (what, shown, exc))
@@ -83,7 +101,7 @@ def _check_local(local, pattern, value, what, kind):
         raise InputError("%s '%s': the local part must not start or end with a dot or hold two dots "
                          "in a row" % (what, shown))
     # Checked before lowercasing: str.lower() turns some non-ASCII letters (the Kelvin sign) into ASCII.
-    if any(ord(c) > 127 for c in local):
+    if not local.isascii():
         raise InputError("%s '%s': the local part must be ASCII (the server does not speak SMTPUTF8)"
                          % (what, shown))
     if not pattern.match(local.lower()):
@@ -95,7 +113,7 @@ def normalize_mailbox(value, what='email'):
     local, domain = split_address(value, what)
     _check_local(local, _MAILBOX_LOCAL, value, what,
                  "letters, digits, '.', '_' and '-' (the characters Dovecot accepts in a login)")
-    return '%s@%s' % (local.lower(), normalize_domain(domain, '%s %s: domain' % (what, _printable(value))))
+    return '%s@%s' % (local.lower(), _address_domain(value, domain, what))
 
 
 def normalize_address(value, what='address'):
@@ -103,7 +121,7 @@ def normalize_address(value, what='address'):
     local, domain = split_address(value, what)
     _check_local(local, _ALIAS_LOCAL, value, what,
                  "letters, digits and . # $ & * + = ? ^ _ { } ~ -")
-    return '%s@%s' % (local.lower(), normalize_domain(domain, '%s %s: domain' % (what, _printable(value))))
+    return '%s@%s' % (local.lower(), _address_domain(value, domain, what))
 
 
 def normalize_source(value, what='source'):

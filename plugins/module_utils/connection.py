@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import getpass
+import inspect
 import os
 import traceback
 
@@ -123,7 +124,18 @@ def connection_target(params):
         kwargs.update(ssl_cert=cert, ssl_key=key)
     if ca_cert or cert:
         where += ' (TLS)' if ca_cert else ' (TLS, server not verified: no ca_cert)'
+    elif socket_path and _can_disable_tls():
+        # Newer PyMySQL tries TLS whenever the server offers it (MariaDB 11.4+ always does):
+        # over a local socket that is a handshake and encryption for nothing.
+        kwargs['ssl_disabled'] = True
     return kwargs, where
+
+
+def _can_disable_tls():
+    try:
+        return 'ssl_disabled' in inspect.signature(pymysql.connections.Connection.__init__).parameters
+    except (AttributeError, TypeError, ValueError):
+        return False
 
 
 def connect(params):

@@ -27,24 +27,26 @@ def gather_items(params, list_key, key_name, item_keys):
     entries = params.get(list_key)
     if entries is None:
         return [dict((key, params.get(key)) for key in item_keys)]
+    known = frozenset(item_keys)
+    defaults = dict((key, params.get(key)) for key in item_keys if key != key_name)
     items = []
     for index, entry in enumerate(entries):
-        where = '%s[%d]' % (list_key, index)
         if isinstance(entry, str):
             entry = {key_name: entry}
-        if not isinstance(entry, dict):
-            raise InputError('%s must be a string (the %s) or a dictionary, not %s'
-                             % (where, key_name, type(entry).__name__))
-        unknown = sorted(set(entry) - set(item_keys))
-        if unknown:
-            raise InputError('%s has unknown key(s) %s; an item takes %s'
-                             % (where, ', '.join(unknown), ', '.join(item_keys)))
+        elif not isinstance(entry, dict):
+            raise InputError('%s[%d] must be a string (the %s) or a dictionary, not %s'
+                             % (list_key, index, key_name, type(entry).__name__))
+        elif not known.issuperset(entry):
+            unknown = sorted(str(key) for key in set(entry) - known)
+            raise InputError('%s[%d] has unknown key(s) %s; an item takes %s'
+                             % (list_key, index, ', '.join(unknown), ', '.join(item_keys)))
         if entry.get(key_name) in (None, ''):
-            raise InputError('%s has no %s' % (where, key_name))
-        given = set(key for key, value in entry.items() if value is not None)
-        overridden = set(key for group in ALTERNATIVES if given & set(group) for key in group)
-        item = dict((key, None if key in overridden else params.get(key)) for key in item_keys if key != key_name)
-        item.update((key, entry[key]) for key in given)
+            raise InputError('%s[%d] has no %s' % (list_key, index, key_name))
+        item = dict(defaults)
+        for group in ALTERNATIVES:
+            if any(entry.get(key) is not None for key in group):
+                item.update((key, None) for key in group)
+        item.update((key, value) for key, value in entry.items() if value is not None)
         items.append(item)
     return items
 
@@ -88,8 +90,14 @@ class Report(object):
             counts[outcome] += 1
         return counts
 
-    def items(self):
-        return [{self.key_name: key, 'outcome': outcome} for key, outcome, dummy, dummy2 in self.entries]
+    def outcomes(self):
+        """{key: outcome}, in the order decided.
+
+        One mapping, not a list of small dicts: ansible-core decodes, copies and pickles every
+        dict of a result several times on the controller, which for 10,000 entries costs more
+        than the module's own work (docs/benchmark.md).
+        """
+        return dict((key, outcome) for key, outcome, dummy, dummy2 in self.entries)
 
     def single_diff(self):
         key, dummy, before, after = self.entries[0]
@@ -111,10 +119,10 @@ class Report(object):
                 'after': {'summary': summary, 'changes': after}}
 
     def shape(self, result, is_list):
-        """Add changed, items, counts and diff to a module result."""
+        """Add changed, outcomes, counts and diff to a module result."""
         result['changed'] = self.changed
         if is_list:
-            result['items'] = self.items()
+            result['outcomes'] = self.outcomes()
             result['counts'] = self.counts()
             result['diff'] = self.list_diff()
         else:

@@ -9,15 +9,9 @@ __metaclass__ = type
 import re
 import traceback
 
+from ansible_collections.ispmail.mailserver.plugins.module_utils import blowfish_crypt
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.sha_crypt import sha_crypt, sha_crypt_verify
-
-try:
-    import bcrypt
-    BCRYPT_IMPORT_ERROR = None
-except ImportError:
-    bcrypt = None
-    BCRYPT_IMPORT_ERROR = traceback.format_exc()
 
 try:
     import argon2
@@ -61,8 +55,8 @@ def split_scheme(stored):
 def missing_library(scheme):
     """(pip name, Debian package, traceback) when the library for `scheme` cannot be imported."""
     lib = LIBRARY.get(scheme)
-    if lib and lib[0] == 'bcrypt' and bcrypt is None:
-        return lib + (BCRYPT_IMPORT_ERROR,)
+    if lib and lib[0] == 'bcrypt' and blowfish_crypt.backend() is None:
+        return lib + (blowfish_crypt.BCRYPT_IMPORT_ERROR,)
     if lib and lib[0] == 'argon2-cffi' and argon2 is None:
         return lib + (ARGON2_IMPORT_ERROR,)
     return None
@@ -107,9 +101,7 @@ def make_hash(password, scheme):
     """'{SCHEME}...' for `password`, with a fresh random salt."""
     secret = password.encode('utf-8')
     if scheme == 'BLF-CRYPT':
-        hashed = bcrypt.hashpw(secret[:BCRYPT_MAX], bcrypt.gensalt(BCRYPT_COST)).decode('ascii')
-        # Same algorithm; '$2y$' is what doveadm and PHP write.
-        return '{BLF-CRYPT}$2y$' + hashed[4:]
+        return '{BLF-CRYPT}' + blowfish_crypt.hash_password(secret[:BCRYPT_MAX], BCRYPT_COST)
     if scheme == 'SHA512-CRYPT':
         return '{SHA512-CRYPT}' + sha_crypt(secret, '6')
     if scheme == 'SHA256-CRYPT':
@@ -126,7 +118,7 @@ def verify(password, stored):
     secret = password.encode('utf-8')
     try:
         if scheme == 'BLF-CRYPT' and rest.startswith(('$2y$', '$2b$', '$2a$')):
-            return bcrypt.checkpw(secret[:BCRYPT_MAX], ('$2b$' + rest[4:]).encode('ascii'))
+            return blowfish_crypt.check_password(secret[:BCRYPT_MAX], rest)
         if scheme in ('SHA512-CRYPT', 'SHA256-CRYPT'):
             return sha_crypt_verify(secret, rest)
         if scheme in ('ARGON2ID', 'ARGON2I') and rest.startswith('$argon2'):

@@ -15,7 +15,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import (
     ConnectionFailure, require_pymysql)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.items import gather_items
+from ansible_collections.ispmail.mailserver.plugins.module_utils.items import DIFF_ENTRIES_MAX, gather_items
 from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import missing_library
 from ansible_collections.ispmail.mailserver.plugins.module_utils.schema import SchemaError, load_schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.session import DatabaseError, Session
@@ -71,14 +71,30 @@ def run(module, list_key, key_name, item_keys, work):
 
     def with_items(session, schema):
         return work(session, schema, gather_items(params, list_key, key_name, item_keys), is_list)
-    run_session(module, with_items)
+    run_session(module, with_items, invocation=echoed_arguments(module.params, list_key))
 
 
-def run_session(module, work, write=True):
+def echoed_arguments(params, list_key):
+    """The module arguments a result echoes as `invocation`, with a long list told by its length.
+
+    Ansible returns every argument with the result, and takes the result apart several times on
+    the controller: a list of 10,000 entries echoed back costs more there than the module's own
+    work, and nobody reads it at -vvv. The result's outcomes, counts and diff report every entry.
+    """
+    entries = params.get(list_key)
+    if entries is None or len(entries) <= DIFF_ENTRIES_MAX:
+        return {'module_args': params}
+    echoed = dict(params)
+    echoed[list_key] = '(%d entries, not echoed: see outcomes, counts and diff)' % len(entries)
+    return {'module_args': echoed}
+
+
+def run_session(module, work, write=True, invocation=None):
     """Run `work(session, schema)` in one transaction and exit the module.
 
     `work` returns (result dict, after_commit); after_commit (or None) runs only when the
     transaction has committed, for what is not in the database (mail directories).
+    `invocation`, when given, replaces the arguments Ansible echoes with the result.
     """
     require_pymysql(module)
     session = None
@@ -100,8 +116,10 @@ def run_session(module, work, write=True):
     queries = session.queries if session else []
     if session:
         session.close()
+    extra = {'invocation': invocation} if invocation else {}
     if failure is not None:
         # Outside the except block: these are messages for the user, not Python tracebacks.
-        module.fail_json(msg=failure, queries=queries)
+        module.fail_json(msg=failure, queries=queries, **extra)
     result['queries'] = queries
+    result.update(extra)
     module.exit_json(**result)

@@ -126,12 +126,13 @@ removed:
   type: list
   elements: str
   sample: []
-items:
-  description: Each source of O(aliases) (and each removed by O(exclusive)) and what happened to it.
+outcomes:
+  description:
+    - Each source of O(aliases) (and each removed by O(exclusive)), in list order, mapped to what
+      happened to it (in check mode, would happen) - V(created), V(updated), V(removed) or V(unchanged).
   returned: when O(aliases) is given
-  type: list
-  elements: dict
-  sample: [{source: postmaster@example.org, outcome: updated}]
+  type: dict
+  sample: {postmaster@example.org: updated, abuse@example.org: unchanged}
 counts:
   description: How many sources were created, updated, removed and left unchanged.
   returned: when O(aliases) is given

@@ -126,12 +126,13 @@ mail_removed:
   type: list
   elements: str
   sample: [/var/vmail/old.example]
-items:
-  description: Each domain of O(domains) and what happened to it.
+outcomes:
+  description:
+    - Each domain of O(domains) (and each removed by O(exclusive)), in list order, mapped to what
+      happened to it (in check mode, would happen) - V(created), V(updated), V(removed) or V(unchanged).
   returned: when O(domains) is given
-  type: list
-  elements: dict
-  sample: [{name: example.org, outcome: created}, {name: example.net, outcome: unchanged}]
+  type: dict
+  sample: {example.org: created, example.net: unchanged}
 counts:
   description: How many domains were created, updated, removed and left unchanged.
   returned: when O(domains) is given

@@ -101,7 +101,8 @@ options:
     type: path
     default: /var/vmail
 requirements:
-  - bcrypt (Debian package C(python3-bcrypt)) for BLF-CRYPT
+  - for BLF-CRYPT, the system's libxcrypt (Debian's C(libcrypt1), always installed) or else
+    bcrypt (Debian package C(python3-bcrypt))
   - argon2-cffi (Debian package C(python3-argon2)) for ARGON2ID and ARGON2I
 seealso:
   - module: ispmail.mailserver.ispmail_domain
@@ -174,12 +175,15 @@ mail_removed:
   type: list
   elements: str
   sample: [/var/vmail/example.org/left]
-items:
-  description: Each user of O(users) (and each removed by O(exclusive)) and what happened to it.
+outcomes:
+  description:
+    - Each user of O(users) (and each removed by O(exclusive)), in list order, mapped to what
+      happened to it (in check mode, would happen) - V(created), V(updated), V(removed) or V(unchanged).
+    - "Select by outcome with C(result.outcomes | dict2items | selectattr('value', '==', 'created')
+      | map(attribute='key'))."
   returned: when O(users) is given
-  type: list
-  elements: dict
-  sample: [{email: john@example.org, outcome: created}, {email: old@example.org, outcome: removed}]
+  type: dict
+  sample: {john@example.org: created, old@example.org: removed, jane@example.org: unchanged}
 counts:
   description: How many users were created, updated, removed and left unchanged.
   returned: when O(users) is given

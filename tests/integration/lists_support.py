@@ -24,9 +24,7 @@ def on(database, entry):
 
 def outcomes(record):
     """{key: outcome} of a list-form result, in the order reported."""
-    items = record['items']
-    key_name = next(key for key in items[0] if key != 'outcome') if items else None
-    return dict((item[key_name], item['outcome']) for item in items)
+    return record['outcomes']
 
 
 def list_diff(record):
@@ -47,7 +45,7 @@ def counts(created=0, updated=0, removed=0, unchanged=0):
 
 
 def prediction_matches(check_record, real_record):
-    """Check mode and the real run said the same: changed, items, counts and diff."""
-    for key in ('changed', 'items', 'counts', 'diff', 'users_removed', 'aliases_removed'):
+    """Check mode and the real run said the same: changed, outcomes, counts and diff."""
+    for key in ('changed', 'outcomes', 'counts', 'diff', 'users_removed', 'aliases_removed'):
         assert check_record.get(key) == real_record.get(key), \
             'check mode said %s=%r, the real run %r' % (key, check_record.get(key), real_record.get(key))

@@ -105,14 +105,18 @@ def test_user_outcomes_counts_diff_and_check_mode(db, run_tasks):
     check, real, again = run.task('check'), run.task('real'), run.task('again')
     assert_ok(run, real, True)
     prediction_matches(check, real)
-    assert real['items'] == [
-        {'email': 'keep@example.org', 'outcome': 'unchanged'},
-        {'email': 'change@example.org', 'outcome': 'updated'},
-        {'email': 'remove@example.org', 'outcome': 'removed'},
-        {'email': 'new@example.org', 'outcome': 'created'},
-        {'email': 'ghost@example.org', 'outcome': 'unchanged'},
+    assert list(real['outcomes'].items()) == [
+        ('keep@example.org', 'unchanged'),
+        ('change@example.org', 'updated'),
+        ('remove@example.org', 'removed'),
+        ('new@example.org', 'created'),
+        ('ghost@example.org', 'unchanged'),
     ]
     assert real['counts'] == counts(created=1, updated=1, removed=1, unchanged=2)
+    # A short list is echoed back as given, with the passwords masked.
+    echoed = real['invocation']['module_args']['users']
+    assert [entry['email'] for entry in echoed] == [entry['email'] for entry in USERS]
+    assert echoed[3]['password'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     before, after, summary = list_diff(real)
     assert summary == 'created 1, updated 1, removed 1, unchanged 2'
     assert sorted(after) == sorted(before) == ['change@example.org', 'new@example.org', 'remove@example.org']
@@ -352,7 +356,12 @@ def test_long_list_diff_is_a_summary_and_the_first_changes(db, run_tasks):
     ])
     assert run.rc == 0, run.describe()
     create = run.task('create')
-    assert len(create['items']) == 205
+    assert len(create['outcomes']) == 205
+    assert list(create['outcomes'])[:2] == ['user000@example.org', 'user001@example.org']
+    # More than 200 entries are not echoed back; the other arguments are.
+    echoed = create['invocation']['module_args']
+    assert echoed['users'] == '(205 entries, not echoed: see outcomes, counts and diff)'
+    assert echoed['update_password'] == 'always'
     before, after, summary = list_diff(create)
     assert summary == 'created 205, updated 0, removed 0, unchanged 0 (the first 200 changes shown)'
     assert len(after) == len(before) == 200

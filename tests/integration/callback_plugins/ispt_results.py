@@ -52,7 +52,7 @@ class CallbackModule(CallbackBase):
             'result': _native(result),
         }
         with open(self._path, 'a', encoding='utf-8') as handle:
-            handle.write(json.dumps(record, default=str, sort_keys=True) + '\n')
+            handle.write(json.dumps(record, default=str) + '\n')  # key order kept: outcomes are in list order
 
     def v2_runner_on_ok(self, result):
         self._write(result, 'changed' if _native(result).get('changed') else 'ok')
