@@ -87,7 +87,8 @@ class PlaybookRunner:
         cpu = after.ru_utime - usage.ru_utime + after.ru_stime - usage.ru_stime
         with open(os.path.join(rundir, 'console.txt'), 'w', encoding='utf-8') as handle:
             handle.write(proc.stdout)
-        result = PlayResult(wall, cpu, _read_jsonl(times_file), _read_jsonl(modules_log), proc.returncode, proc.stdout)
+        result = PlayResult(wall, cpu, _read_jsonl(times_file), module_process.read_log(modules_log), proc.returncode,
+                            proc.stdout)
         failed = [task for task in result.tasks if task['status'] != 'ok']
         if proc.returncode != 0 or failed:
             raise RuntimeError('ansible-playbook failed (rc %d) in %s:\n%s'

@@ -13,6 +13,8 @@ Per item compares like with like: the users task of the first creation against t
 form creating users in a loop, both hashing every password with BLF-CRYPT.
 """
 
+import scenarios
+
 MIB = 1024.0
 TARGETS = {'create': 60.0, 'always': 15.0, 'on_create': 5.0}   # seconds of the list tasks
 RATIO_TARGET = 100.0
@@ -53,6 +55,14 @@ def _counts(counts):
     return '/'.join(str(counts.get(key, 0)) for key in ('created', 'updated', 'removed', 'unchanged'))
 
 
+def _list_seconds(run):
+    """'4.7 s', or for a repeated run its median with the range: '4.7 s (4.6-4.9)'."""
+    every = run.get('list_seconds_all') or [run['list_seconds']]
+    if len(every) == 1:
+        return '%.1f s' % run['list_seconds']
+    return '%.1f s (%.1f-%.1f)' % (run['list_seconds'], every[0], every[-1])
+
+
 def render(results):
     sizes, machine = results['sizes'], results['machine']
     lines = [
@@ -68,9 +78,9 @@ def render(results):
         tasks = run['tasks']
         limit = TARGETS.get(run['key'])
         target = '< %g s: %s' % (limit, _met(run['list_seconds'] < limit)) if limit else ''
-        row = '| %s |' + ' %.1f s |' * 5 + ' %.0f MB | %.1f s | %.1f s | %s | %s | %.1f-%.1f | %s |'
+        row = '| %s | %s |' + ' %.1f s |' * 4 + ' %.0f MB | %.1f s | %.1f s | %s | %s | %.1f-%.1f | %s |'
         lines.append(row % (
-            run['label'], run['list_seconds'], tasks['domains']['seconds'], tasks['users']['seconds'],
+            run['label'], _list_seconds(run), tasks['domains']['seconds'], tasks['users']['seconds'],
             tasks['aliases']['seconds'], sum(task['module_cpu'] for task in tasks.values()), run['peak_kb'] / MIB,
             run['wall'], run['cpu'], _counts(tasks['users']['counts']), _counts(tasks['aliases']['counts']),
             run['load'][0], run['load'][1], target))
@@ -97,6 +107,8 @@ def render(results):
         'Peak RSS of a list-form module process: %.0f MB (target < %g MB: %s).' % (
             peak, MEMORY_TARGET_MB, _met(peak < MEMORY_TARGET_MB)),
         'c/u/r/= is created/updated/removed/unchanged; load is the 1-minute load average before and after '
-        'the run. Benchmark total: %.0f s.' % results.get('total_seconds', 0),
+        'the run. The no-change runs are made %d times each: their row is the median run, and the range '
+        'in brackets is the fastest and slowest. Benchmark total: %.0f s.' % (
+            scenarios.NO_CHANGE_REPEATS, results.get('total_seconds', 0)),
     ]
     return '\n'.join(lines)

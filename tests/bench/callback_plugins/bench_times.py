@@ -50,9 +50,10 @@ class CallbackModule(CallbackBase):
     def _write(self, result, status):
         if not self._path:
             return
+        seconds = time.monotonic() - self._started  # before this callback's own work on the result
         data = _native(result)
         task = getattr(result, 'task', None) or result._task  # pylint: disable=protected-access
-        record = {'task': task.get_name(), 'status': status, 'seconds': time.monotonic() - self._started}
+        record = {'task': task.get_name(), 'status': status, 'seconds': seconds}
         record.update((key, data[key]) for key in KEPT if key in data)
         loop_results = data.get('results')
         if isinstance(loop_results, list):

@@ -1,0 +1,40 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark command still works: a smoke run with a tenth of the data (its timings are not checked)."""
+
+import json
+import os
+import subprocess
+import sys
+
+from ansible_runner import REPO_ROOT
+
+RUN = os.path.join(REPO_ROOT, 'tests', 'bench', 'run.py')
+
+
+def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
+    figures = tmp_path / 'figures.json'
+    proc = subprocess.run([sys.executable, RUN, '--small', '--json', str(figures), '--workdir', str(tmp_path / 'w')],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    results = json.loads(figures.read_text())
+    runs = dict((run['key'], run) for run in results['runs'])
+    assert list(runs) == ['create', 'always', 'on_create', 'change']
+
+    def counts(key, task):
+        found = runs[key]['tasks'][task]['counts']
+        return tuple(found[outcome] for outcome in ('created', 'updated', 'removed', 'unchanged'))
+
+    assert counts('create', 'users') == (100, 0, 0, 0) and counts('create', 'aliases') == (100, 0, 0, 0)
+    assert counts('always', 'users') == (0, 0, 0, 100) and counts('on_create', 'aliases') == (0, 0, 0, 100)
+    assert counts('change', 'users') == (0, 1, 0, 99) and counts('change', 'aliases') == (0, 1, 0, 99)
+    # The no-change runs are repeated; the row shown is the median of them.
+    for key in ('always', 'on_create'):
+        every = runs[key]['list_seconds_all']
+        assert len(every) == 3 and every == sorted(every) and runs[key]['list_seconds'] == every[1]
+    assert results['loop']['items'] == 20
+    # The module processes were measured (GNU time), and the table shows the figures.
+    assert all(task['peak_kb'] > 10000 for run in runs.values() for task in run['tasks'].values())
+    assert '| list form: first creation |' in proc.stdout
+    assert '| loop / list |' in proc.stdout
