@@ -399,11 +399,8 @@ def test_outcomes_select_in_jinja_as_the_docs_show(db, run_tasks):
     db.add_user('old@example.org', dovecot_pw.make_hash('SHA512-CRYPT', PASSWORD))
     created = dict(user(task_name='users', users=['b@example.org', 'old@example.org', 'a@example.org'],
                         password=PASSWORD, update_password='on_create'), register='result')
-    run = run_tasks([
-        created,
-        {'name': 'created ones', 'ansible.builtin.set_fact': {'created': "{{ result.outcomes | dict2items | "
-                                                                          "selectattr('value', '==', 'created') | "
-                                                                          "map(attribute='key') | list }}"}},
-    ])
+    selection = ("{{ result.outcomes | dict2items | selectattr('value', '==', 'created') "
+                 "| map(attribute='key') | list }}")
+    run = run_tasks([created, {'name': 'created ones', 'ansible.builtin.set_fact': {'created': selection}}])
     assert run.rc == 0, run.describe()
     assert run.task('created ones').result['ansible_facts']['created'] == ['b@example.org', 'a@example.org']
