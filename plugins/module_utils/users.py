@@ -26,11 +26,12 @@ UPDATE_PASSWORD = ('always', 'on_create')
 
 
 def normalize_items(items, schema):
+    email_max = schema.max_length('virtual_users', 'email')
+    password_max = schema.max_length('virtual_users', 'password')
     for item in items:
-        what = "user '%s'" % item['email']
         item['email'] = normalize_mailbox(item['email'], 'email')
         what = "user '%s'" % item['email']
-        check_length(item['email'], schema.max_length('virtual_users', 'email'), 'email')
+        check_length(item['email'], email_max, 'email')
         check_state(item, what)
         if item.get('password') is not None and item.get('password_hash') is not None:
             raise InputError('%s: password and password_hash are mutually exclusive' % what)
@@ -40,7 +41,7 @@ def normalize_items(items, schema):
             if item.get('password') is not None:
                 check_password(item['password'])
             if item.get('password_hash') is not None:
-                check_password_hash(item['password_hash'], schema.max_length('virtual_users', 'password'))
+                check_password_hash(item['password_hash'], password_max)
         except InputError as exc:
             raise InputError('%s: %s' % (what, exc))
         if item.get('domain') is not None and normalize_domain(item['domain']) != domain_of(item['email']):
