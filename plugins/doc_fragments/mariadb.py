@@ -7,7 +7,7 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # The connection options every module shares (see module_utils/connection.py).
+    # The connection options every module shares (see module_utils/db/options.py and db/mariadb.py).
     DOCUMENTATION = r'''
 options:
   login_host:
@@ -20,8 +20,8 @@ options:
   login_port:
     description:
       - TCP port of the MariaDB server, used with O(login_host).
+      - Unset, the port from O(config_file), else 3306.
     type: int
-    default: 3306
   login_user:
     description:
       - User to connect as. Defaults to the user from O(config_file), else the
@@ -83,5 +83,4 @@ notes:
     database as it was.
   - Writers serialize on the MariaDB named lock C(ispmail.mailserver), so runs
     from many hosts at once do not create duplicate rows.
-  - Supports C(check_mode) and C(diff).
 '''

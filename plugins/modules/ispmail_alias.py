@@ -148,9 +148,9 @@ queries:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils import aliases
-from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import run
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.aliases import Aliases
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_entity
 
 
 def main():
@@ -164,20 +164,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[('source', 'aliases')], required_one_of=[('source', 'aliases')])
-    params = module.params
-
-    def work(session, schema, items, is_list):
-        items = aliases.normalize_items(items, schema)
-        plan = aliases.plan(session, items, params['exclusive'], params['exclusive'] and is_list)
-        aliases.apply(session, plan)
-        result = {}
-        if not is_list:
-            source = items[0]['source']
-            result.update(source=source, destinations=plan.after[source], added=plan.added[source],
-                          removed=plan.removed[source])
-        return plan.report.shape(result, is_list), None
-
-    run(module, 'aliases', 'source', aliases.ITEM_KEYS, work)
+    run_entity(module, Aliases())
 
 
 if __name__ == '__main__':

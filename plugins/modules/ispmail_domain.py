@@ -148,10 +148,9 @@ queries:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils import domains
-from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail_dirs import check_mail_root, remove_mail_dirs
-from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import run
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import Domains
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_entity
 
 
 def main():
@@ -167,28 +166,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[('name', 'domains')], required_one_of=[('name', 'domains')])
-    params = module.params
-
-    def work(session, schema, items, is_list):
-        if params['remove_mail']:
-            check_mail_root(params['mail_root'])
-        items = domains.normalize_items(items, schema)
-        plan = domains.plan(domains.load_domains(session), items, params['exclusive'] and is_list,
-                            params['force'])
-        domains.apply(session, plan)
-        result = dict(users_removed=plan.users_removed, aliases_removed=plan.aliases_removed, mail_removed=[])
-        if not is_list:
-            result['name'] = items[0]['name']
-        plan.report.shape(result, is_list)
-
-        def remove_mail(result):
-            # Absent domains too: their directory may have outlived an earlier removal.
-            names = set(n for n, dummy in plan.remove) | set(i['name'] for i in items if i['state'] == 'absent')
-            result['mail_removed'] = remove_mail_dirs(params['mail_root'], sorted(names), module.check_mode)
-            result['changed'] = result['changed'] or bool(result['mail_removed'])
-        return result, remove_mail if params['remove_mail'] else None
-
-    run(module, 'domains', 'name', domains.ITEM_KEYS, work)
+    run_entity(module, Domains())
 
 
 if __name__ == '__main__':

@@ -130,12 +130,10 @@ queries:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import normalize_domain
-from ansible_collections.ispmail.mailserver.plugins.module_utils.audit import audit
-from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.inventory import (
-    Inventory, alias_list, domain_list, user_list)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import run_session
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory import read_directory
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
 
 
 def main():
@@ -147,16 +145,9 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
-    def work(session, schema):
-        wanted = set(normalize_domain(d) for d in params['domains'] or [])
-        inventory = Inventory(session, schema)
-        result = dict(changed=False, domains=domain_list(inventory, wanted),
-                      users=user_list(inventory, wanted, params['return_password_hashes']),
-                      aliases=alias_list(inventory, wanted), problems=audit(inventory, wanted))
-        result['counts'] = dict((key, len(result[key])) for key in ('domains', 'users', 'aliases', 'problems'))
-        return result, None
-
-    run_session(module, work, write=False)
+    def work(session):
+        return read_directory(session, load_schema(session), params['domains'], params['return_password_hashes'])
+    ModuleRun(module, write=False).execute(work, lambda result: dict(result, changed=False))
 
 
 if __name__ == '__main__':

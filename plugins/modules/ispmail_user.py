@@ -199,10 +199,10 @@ queries:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils import users
-from ansible_collections.ispmail.mailserver.plugins.module_utils.connection import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail_dirs import check_mail_root, remove_mail_dirs
-from ansible_collections.ispmail.mailserver.plugins.module_utils.runner import check_libraries, restrict_no_log, run
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import SCHEMES
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import UPDATE_PASSWORD, Users
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_entity
 
 
 def main():
@@ -212,9 +212,8 @@ def main():
         users=dict(type='list', elements='raw', no_log=True),
         password=dict(type='str', no_log=True),
         password_hash=dict(type='str', no_log=True),
-        password_scheme=dict(type='str', default='BLF-CRYPT', no_log=False,
-                             choices=['BLF-CRYPT', 'SHA512-CRYPT', 'SHA256-CRYPT', 'ARGON2ID', 'ARGON2I']),
-        update_password=dict(type='str', choices=['always', 'on_create'], default='always', no_log=False),
+        password_scheme=dict(type='str', default='BLF-CRYPT', no_log=False, choices=list(SCHEMES)),
+        update_password=dict(type='str', choices=list(UPDATE_PASSWORD), default='always', no_log=False),
         quota=dict(type='raw'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
@@ -224,30 +223,7 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[('email', 'users'), ('password', 'password_hash')],
                            required_one_of=[('email', 'users')])
-    restrict_no_log(module, 'users', ('password', 'password_hash'))
-    params = module.params
-
-    def work(session, schema, items, is_list):
-        if params['remove_mail']:
-            check_mail_root(params['mail_root'])
-        items = users.normalize_items(items, schema)
-        check_libraries(module, users.schemes_needed(items))
-        plan = users.plan(session, schema, items, params['exclusive'] and is_list)
-        users.apply(session, schema, plan)
-        result = dict(mail_removed=[])
-        if not is_list:
-            email = items[0]['email']
-            result['user'] = users.public_user(plan, schema, email, items)
-            result['password_changed'] = email in plan.password_changed
-        plan.report.shape(result, is_list)
-
-        def remove_mail(result):
-            names = set(plan.removed) | set(i['email'] for i in items if i['state'] == 'absent')
-            result['mail_removed'] = remove_mail_dirs(params['mail_root'], sorted(names), module.check_mode)
-            result['changed'] = result['changed'] or bool(result['mail_removed'])
-        return result, remove_mail if params['remove_mail'] else None
-
-    run(module, 'users', 'email', users.ITEM_KEYS, work)
+    run_entity(module, Users())
 
 
 if __name__ == '__main__':

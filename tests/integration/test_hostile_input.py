@@ -31,11 +31,11 @@ from helpers import TRACEBACK_MARKERS, alias, domain, user
 from reliability_support import collection_importable, data_file_vars, record_figures
 
 collection_importable()
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import (  # noqa: E402
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (  # noqa: E402
     normalize_address, normalize_domain, normalize_mailbox, normalize_source)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError  # noqa: E402
-from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import check_password  # noqa: E402
-from ansible_collections.ispmail.mailserver.plugins.module_utils.quota import parse_quota  # noqa: E402
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import check_password  # noqa: E402
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota  # noqa: E402
 
 DOMAIN_MAX, ADDRESS_MAX = 50, 100     # the Bookworm schema's varchar columns
 BIGINT_MAX = 2 ** 63 - 1

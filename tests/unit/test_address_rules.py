@@ -1,7 +1,7 @@
 """Address and domain rules: normalized forms, and clear refusals."""
 import pytest
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import (
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
     check_length, normalize_address, normalize_domain, normalize_mailbox, normalize_source)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 

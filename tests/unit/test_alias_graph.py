@@ -1,7 +1,7 @@
 """Forwarding loops as Postfix meets them (cleanup_map1n): what loops and what does not."""
 import pytest
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.alias_graph import AliasGraph, describe
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_graph import AliasGraph, describe
 
 
 def graph(aliases, mailboxes=()):

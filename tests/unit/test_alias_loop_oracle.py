@@ -16,7 +16,7 @@ import os
 
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.alias_graph import AliasGraph, describe
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_graph import AliasGraph, describe
 
 ADDRESSES = ['a@x.example', 'b@x.example', 'c@x.example', 'd@x.example', 'e@y.example', 'f@y.example',
              'ext@z.example']

@@ -4,8 +4,8 @@ import re
 import bcrypt
 import pytest
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils import blowfish_crypt
-from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import make_hash, verify
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt import blowfish_crypt
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import make_hash, verify
 
 SALT = b'abcdefghijklmnopqrstuu'  # 22 characters of bcrypt's base64; the last one carries 2 bits
 SECRETS = [b'x', b'secret', 'gr\u00fc\u00dfe \u2603'.encode('utf-8'), b'a' * 71, b'b' * 72, b'\xff\xfe' * 36]

@@ -12,13 +12,16 @@ import re
 
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import (
-    check_length, normalize_address, normalize_domain, normalize_mailbox, normalize_source)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import BCRYPT_MAX, make_hash, verify
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
+    PASSWORD_MAX, check_password, check_password_hash)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import column
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import Schema
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import check_quota_fits
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import (
-    BCRYPT_MAX, PASSWORD_MAX, check_password, check_password_hash, make_hash, verify)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.quota import check_quota_fits, parse_quota
-from ansible_collections.ispmail.mailserver.plugins.module_utils.schema import Schema
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
+    check_length, normalize_address, normalize_domain, normalize_mailbox, normalize_source)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
 
 MANY = settings(max_examples=500, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -268,10 +271,10 @@ UNITS = {'': 0, 'B': 0, 'K': 1, 'KB': 1, 'M': 2, 'MB': 2, 'G': 3, 'GB': 3, 'T': 
 
 
 def schema(quota_type):
-    return Schema({('virtual_domains', 'name'): ('varchar', 'varchar(50)', 50),
-                   ('virtual_users', 'email'): ('varchar', 'varchar(100)', 100),
-                   ('virtual_aliases', 'source'): ('varchar', 'varchar(100)', 100),
-                   ('virtual_users', 'quota'): (quota_type.split('(')[0], quota_type, None)})
+    return Schema({('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50),
+                   ('virtual_users', 'email'): column('varchar', 'varchar(100)', 100),
+                   ('virtual_aliases', 'source'): column('varchar', 'varchar(100)', 100),
+                   ('virtual_users', 'quota'): column(quota_type.split('(')[0], quota_type, None)})
 
 
 @MANY
@@ -301,9 +304,9 @@ def _quotas_are_numbers_of_bytes_or_refused(value):
         assert quota is None
         return
     assert isinstance(quota, int) and not isinstance(quota, bool) and quota >= 0
-    for column, limit in (('int(11)', 2 ** 31 - 1), ('bigint(11)', 2 ** 63 - 1)):
+    for column_type, limit in (('int(11)', 2 ** 31 - 1), ('bigint(11)', 2 ** 63 - 1)):
         try:
-            check_quota_fits(quota, schema(column))
+            check_quota_fits(quota, schema(column_type))
         except InputError as exc:
             assert quota > limit and str(limit) in clear_message(exc)
         else:

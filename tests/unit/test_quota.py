@@ -1,17 +1,19 @@
 """Quotas: sizes read as Ansible's human_to_bytes reads them, and the column's limits."""
 import pytest
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.quota import check_quota_fits, parse_quota
-from ansible_collections.ispmail.mailserver.plugins.module_utils.schema import Schema, SchemaError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import column
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import Schema
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import check_quota_fits
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, SchemaError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
 
 
 def schema(quota_type=None):
-    columns = {('virtual_domains', 'name'): ('varchar', 'varchar(50)', 50),
-               ('virtual_users', 'email'): ('varchar', 'varchar(100)', 100),
-               ('virtual_aliases', 'source'): ('varchar', 'varchar(100)', 100)}
+    columns = {('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50),
+               ('virtual_users', 'email'): column('varchar', 'varchar(100)', 100),
+               ('virtual_aliases', 'source'): column('varchar', 'varchar(100)', 100)}
     if quota_type:
-        columns[('virtual_users', 'quota')] = (quota_type.split('(')[0], quota_type, None)
+        columns[('virtual_users', 'quota')] = column(quota_type.split('(')[0], quota_type, None)
     return Schema(columns)
 
 
@@ -44,4 +46,4 @@ def test_no_quota_column_refuses_any_quota_but_none():
 
 def test_schema_without_tables_is_refused():
     with pytest.raises(SchemaError, match='virtual_users'):
-        Schema({('virtual_domains', 'name'): ('varchar', 'varchar(50)', 50)})
+        Schema({('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50)})

@@ -2,7 +2,9 @@
 import pymysql
 import pytest
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.session import DatabaseError, Session
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import MariaDB
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.session import Session
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import DatabaseError, RetryTransaction
 
 
 class DeadCursor(object):
@@ -35,10 +37,23 @@ class Connection(object):
         raise pymysql.err.Error('Already closed')
 
 
+class BrokenMariaDB(MariaDB):
+    """The MariaDB engine over a connection that fails as a lost one does."""
+
+    def __init__(self, conn):
+        self.conn = conn
+
+    def where(self, params):
+        return 'socket /nowhere'
+
+    def connect(self, params):
+        return self.conn
+
+
 def session(conn, locked=True):
-    bare = Session.__new__(Session)
-    bare.check_mode, bare.queries, bare.conn, bare.locked = False, [], conn, locked
-    return bare
+    opened = Session(BrokenMariaDB(conn), {}, check_mode=False)
+    opened.locked = locked
+    return opened
 
 
 def test_close_on_a_dead_connection_keeps_quiet():
@@ -57,5 +72,11 @@ def test_commit_on_a_lost_connection_does_not_claim_nothing_changed(error):
 
 
 def test_commit_refused_by_the_server_changed_nothing():
-    with pytest.raises(DatabaseError, match='nothing was changed: \\(1213\\) Deadlock'):
+    with pytest.raises(DatabaseError, match='nothing was changed: \\(1062\\) Duplicate'):
+        session(Connection(pymysql.err.IntegrityError(1062, 'Duplicate entry'))).commit()
+
+
+def test_a_deadlock_at_commit_asks_for_the_transaction_again():
+    """Galera reports certification conflicts as 1213 at COMMIT: the whole transaction is retried."""
+    with pytest.raises(RetryTransaction, match='\\(1213\\) Deadlock'):
         session(Connection(pymysql.err.OperationalError(1213, 'Deadlock found'))).commit()

@@ -1,7 +1,7 @@
 """SHA-crypt against the published test vectors of Drepper's specification."""
 import pytest
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.sha_crypt import sha_crypt, sha_crypt_verify
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.sha_crypt import sha_crypt, sha_crypt_verify
 
 VECTORS = [
     ('6', 'saltstring', None, b'Hello world!',

@@ -6,29 +6,29 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import domain_of
-from ansible_collections.ispmail.mailserver.plugins.module_utils.alias_graph import AliasGraph, describe
-from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import DOVECOT_SCHEMES, split_scheme
-from ansible_collections.ispmail.mailserver.plugins.module_utils.schema import INT_MAX
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import DOVECOT_SCHEMES, split_scheme
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import domain_of
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_graph import AliasGraph, describe
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import INT11_QUOTA_MAX
 
 
 def _problem(kind, subject, message):
     return {'type': kind, 'subject': subject, 'message': message}
 
 
-def audit(inventory, domains=None):
+def audit(directory, domains=None):
     """[{type, subject, message}, ...] about the given domains (all when None)."""
     def wanted(address):
         return not domains or domain_of(address) in domains
 
     problems = []
-    graph = AliasGraph(inventory.aliases, inventory.mailboxes)
+    graph = AliasGraph(directory.aliases, directory.mailboxes)
     for cycle in graph.all_cycles():
         if any(wanted(node) for node in cycle):
             problems.append(_problem('alias_loop', cycle[0], 'forwarding loop %s: Postfix defers this mail'
                                      % describe(cycle)))
-    local_domains = set(inventory.domains)
-    for source, destinations in sorted(inventory.aliases.items()):
+    local_domains = set(directory.domains)
+    for source, destinations in sorted(directory.aliases.items()):
         if not wanted(source):
             continue
         for destination in sorted(destinations):
@@ -36,8 +36,8 @@ def audit(inventory, domains=None):
                 problems.append(_problem('alias_no_mailbox', source, "alias %s forwards to %s, a local address "
                                          "with no mailbox, alias or catch-all: that mail bounces"
                                          % (source, destination)))
-    problems.extend(_duplicate_aliases(inventory, wanted))
-    problems.extend(_user_problems(inventory, wanted))
+    problems.extend(_duplicate_aliases(directory, wanted))
+    problems.extend(_user_problems(directory, wanted))
     return problems
 
 
@@ -47,9 +47,9 @@ def _bounces(graph, local_domains, destination):
     return not graph.next_hops(destination)
 
 
-def _duplicate_aliases(inventory, wanted):
+def _duplicate_aliases(directory, wanted):
     seen, reported = set(), set()
-    for source, destination, dummy in inventory.alias_rows:
+    for source, destination, dummy in directory.alias_rows:
         key = (source.lower(), destination.lower())
         if key in seen and key not in reported and wanted(key[0]):
             reported.add(key)
@@ -57,8 +57,8 @@ def _duplicate_aliases(inventory, wanted):
         seen.add(key)
 
 
-def _user_problems(inventory, wanted):
-    for email, domain, password, quota in inventory.user_rows:
+def _user_problems(directory, wanted):
+    for email, domain, password, quota in directory.user_rows:
         email = email.lower()
         if not wanted(email):
             continue
@@ -69,10 +69,10 @@ def _user_problems(inventory, wanted):
         elif scheme not in DOVECOT_SCHEMES:
             yield _problem('hash_unknown_scheme', email, 'the password of %s has the scheme {%s}, which Dovecot '
                            'does not know: the user cannot log in' % (email, scheme))
-        if quota is not None and quota > INT_MAX['int']:
+        if quota is not None and quota > INT11_QUOTA_MAX:
             yield _problem('quota_overflow', email, 'the quota of %s (%d bytes) does not fit an int(11) quota '
                            'column (at most %d): moving it to a server with the older schema fails'
-                           % (email, quota, INT_MAX['int']))
+                           % (email, quota, INT11_QUOTA_MAX))
         if domain is None or domain.lower() != domain_of(email):
             yield _problem('user_domain_mismatch', email, 'user %s is filed under the domain %s, not its own'
                            % (email, domain))

@@ -6,15 +6,15 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import domain_of
-from ansible_collections.ispmail.mailserver.plugins.module_utils.passwords import split_scheme
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import split_scheme
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.audit import audit
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import domain_of, normalize_domain
 
 
-class Inventory(object):
+class Directory(object):
     """Every row, lowercased; `rows_*` keep what is needed for the audit."""
 
     def __init__(self, session, schema):
-        self.has_quota = schema.has_quota
         quota = 'u.quota' if schema.has_quota else 'NULL'
         self.domain_rows = session.select('SELECT id, name FROM virtual_domains ORDER BY name, id')
         self.user_rows = session.select(
@@ -34,13 +34,13 @@ def _wanted(domain, domains):
     return not domains or domain in domains
 
 
-def domain_list(inventory, domains):
-    return [name for name in inventory.domains if _wanted(name, domains)]
+def domain_list(directory, domains):
+    return [name for name in directory.domains if _wanted(name, domains)]
 
 
-def user_list(inventory, domains, with_hashes):
+def user_list(directory, domains, with_hashes):
     users = []
-    for email, dummy, password, quota in inventory.user_rows:
+    for email, dummy, password, quota in directory.user_rows:
         email = email.lower()
         if not _wanted(domain_of(email), domains):
             continue
@@ -52,6 +52,16 @@ def user_list(inventory, domains, with_hashes):
     return users
 
 
-def alias_list(inventory, domains):
+def alias_list(directory, domains):
     return [{'source': source, 'destinations': sorted(destinations)}
-            for source, destinations in sorted(inventory.aliases.items()) if _wanted(domain_of(source), domains)]
+            for source, destinations in sorted(directory.aliases.items()) if _wanted(domain_of(source), domains)]
+
+
+def read_directory(session, schema, domains, with_hashes):
+    """ispmail_info's result: the directory in the list forms' shape, its problems and counts."""
+    wanted = set(normalize_domain(d) for d in domains or [])
+    directory = Directory(session, schema)
+    result = dict(domains=domain_list(directory, wanted), users=user_list(directory, wanted, with_hashes),
+                  aliases=alias_list(directory, wanted), problems=audit(directory, wanted))
+    result['counts'] = dict((key, len(result[key])) for key in ('domains', 'users', 'aliases', 'problems'))
+    return result

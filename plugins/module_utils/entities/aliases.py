@@ -1,20 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Forwardings (virtual_aliases): one row per source and destination; reading, planning, writing."""
+"""Forwardings (virtual_aliases), one row per source and destination: normalize, load, plan, apply, report."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.addresses import (
-    check_length, domain_of, normalize_address, normalize_source)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.alias_graph import AliasGraph, describe
-from ansible_collections.ispmail.mailserver.plugins.module_utils.domains import domain_ids
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.items import (
-    Report, check_state, refuse_duplicates)
-
-ITEM_KEYS = ('source', 'destinations', 'state')
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
+    check_length, domain_of, normalize_address, normalize_source)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_graph import AliasGraph, describe
 
 
 def normalize_items(items, schema):
@@ -25,30 +24,44 @@ def normalize_items(items, schema):
         what = "alias '%s'" % item['source']
         check_length(item['source'], source_max, 'source')
         check_state(item, what)
-        destinations = item.get('destinations')
-        if destinations is None:
+        if item.get('destinations') is None:
             if item['state'] == 'present':
                 raise InputError('%s: destinations are required with state present' % what)
         else:
-            if isinstance(destinations, str):
-                destinations = [destinations]
-            if not isinstance(destinations, list):
-                raise InputError('%s: destinations must be a list of addresses' % what)
-            normalized = []
-            for destination in destinations:
-                address = normalize_address(destination, '%s: destination' % what)
-                check_length(address, destination_max, '%s: destination' % what)
-                if address not in normalized:
-                    normalized.append(address)
-            if not normalized and item['state'] == 'present':
-                raise InputError('%s: destinations must not be empty with state present' % what)
-            item['destinations'] = normalized
+            item['destinations'] = _destinations(item, what, destination_max)
     refuse_duplicates([item['source'] for item in items], 'alias source')
     return items
 
 
+def _destinations(item, what, destination_max):
+    destinations = item['destinations']
+    if isinstance(destinations, str):
+        destinations = [destinations]
+    if not isinstance(destinations, list):
+        raise InputError('%s: destinations must be a list of addresses' % what)
+    normalized = []
+    for destination in destinations:
+        address = normalize_address(destination, '%s: destination' % what)
+        check_length(address, destination_max, '%s: destination' % what)
+        if address not in normalized:
+            normalized.append(address)
+    if not normalized and item['state'] == 'present':
+        raise InputError('%s: destinations must not be empty with state present' % what)
+    return normalized
+
+
+class AliasCurrent(object):
+    """What an alias plan starts from: domain_ids {domain: id} of the items' domains that exist;
+    aliases {source: {destination: [row ids]}} of every alias row (the loop check needs them all);
+    mailboxes, every user's address (None when no item is present: no loop check is needed)."""
+
+    def __init__(self, domain_ids, aliases, mailboxes):
+        self.domain_ids = domain_ids
+        self.aliases = aliases
+        self.mailboxes = mailboxes
+
+
 def load_aliases(session):
-    """{source: {destination: [row ids]}} of every alias row (the loop check needs them all)."""
     aliases = {}
     for row_id, source, destination in session.select(
             'SELECT id, source, destination FROM virtual_aliases ORDER BY id'):
@@ -58,6 +71,13 @@ def load_aliases(session):
 
 def load_mailboxes(session):
     return set(email.lower() for (email,) in session.select('SELECT email FROM virtual_users'))
+
+
+def load(session, items):
+    ids = domain_ids(session, set(domain_of(item['source']) for item in items))
+    aliases = load_aliases(session)
+    present = any(item['state'] == 'present' for item in items)
+    return AliasCurrent(ids, aliases, load_mailboxes(session) if present else None)
 
 
 class AliasPlan(object):
@@ -70,15 +90,18 @@ class AliasPlan(object):
         self.removed = {}
 
 
-def plan(session, items, exclusive, list_exclusive):
-    """`exclusive`: each listed source keeps only its listed destinations; `list_exclusive`:
-    sources of the listed domains that are not listed go too."""
-    ids = domain_ids(session, set(domain_of(item['source']) for item in items))
+def plan(current, items, exclusive, list_exclusive):
+    """The changes that give the items' sources their wanted destinations. Pure.
+
+    `exclusive`: each listed source keeps only its listed destinations; `list_exclusive`:
+    sources of the listed domains that are not listed go too. Refuses forwarding loops.
+    """
+    ids = current.domain_ids
     for item in items:
         if item['state'] == 'present' and domain_of(item['source']) not in ids:
             raise PlanError("the domain '%s' of alias source '%s' does not exist; create it first with "
                             "ispmail.mailserver.ispmail_domain" % (domain_of(item['source']), item['source']))
-    existing = load_aliases(session)
+    existing = current.aliases
     result = AliasPlan()
     wanted = dict((source, set(rows)) for source, rows in existing.items())
     for item in items:
@@ -91,7 +114,7 @@ def plan(session, items, exclusive, list_exclusive):
                 _plan_source(result, {'source': source, 'state': 'absent', 'destinations': None},
                              existing[source], ids, False)
                 wanted[source] = set()
-    _refuse_loops(session, wanted, [item['source'] for item in items if item['state'] == 'present'])
+    _refuse_loops(wanted, current.mailboxes, [item['source'] for item in items if item['state'] == 'present'])
     return result
 
 
@@ -134,10 +157,10 @@ def _plan_source(result, item, rows, ids, exclusive):
     result.report.add(source, outcome, before_state, after_state)
 
 
-def _refuse_loops(session, wanted, sources):
+def _refuse_loops(wanted, mailboxes, sources):
     if not sources:
         return
-    graph = AliasGraph(dict((s, d) for s, d in wanted.items() if d), load_mailboxes(session))
+    graph = AliasGraph(dict((s, d) for s, d in wanted.items() if d), mailboxes)
     cycle = graph.find_cycle(sources)
     if cycle and any(node.startswith('@') for node in cycle):
         raise PlanError('this would make a forwarding loop through a catch-all: it forwards to a name of '
@@ -147,7 +170,46 @@ def _refuse_loops(session, wanted, sources):
                         'virtual_alias_maps map nesting": %s' % describe(cycle))
 
 
+def applied(current, alias_plan):
+    """The AliasCurrent after the plan, as apply() leaves the table (new rows have no id). Pure."""
+    gone = set(row_id for (row_id,) in alias_plan.delete)
+    rows = [(row_id, source, destination) for source, destinations in current.aliases.items()
+            for destination, ids in destinations.items() for row_id in ids if row_id not in gone]
+    rows.extend((None, source, destination) for dummy, source, destination in alias_plan.insert)
+    aliases = {}
+    for row_id, source, destination in rows:
+        aliases.setdefault(source, {}).setdefault(destination, []).append(row_id)
+    return AliasCurrent(current.domain_ids, aliases, current.mailboxes)
+
+
 def apply(session, alias_plan):
     session.write_many('DELETE FROM virtual_aliases WHERE id = %s', alias_plan.delete)
     session.write_many('INSERT INTO virtual_aliases (domain_id, source, destination) VALUES (%s, %s, %s)',
                        alias_plan.insert)
+
+
+class Aliases(Entity):
+    list_key = 'aliases'
+    key_name = 'source'
+    item_keys = ('source', 'destinations', 'state')
+    option_keys = ('exclusive',)
+
+    def normalize(self, items, schema):
+        return normalize_items(items, schema)
+
+    def load(self, session, schema, items, options):
+        return load(session, items)
+
+    def plan(self, current, items, options):
+        return plan(current, items, options['exclusive'], options['exclusive'] and options['is_list'])
+
+    def apply(self, plan, session):
+        apply(session, plan)
+
+    def report(self, plan, items, options):
+        result = {}
+        if not options['is_list']:
+            source = items[0]['source']
+            result.update(source=source, destinations=plan.after[source], added=plan.added[source],
+                          removed=plan.removed[source])
+        return plan.report.shape(result, options['is_list'])

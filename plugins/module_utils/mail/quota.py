@@ -10,6 +10,9 @@ from ansible.module_utils.common.text.formatters import human_to_bytes
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 
+# The largest quota of the older schemas' int(11) column (Bullseye era): 2 GiB - 1.
+INT11_QUOTA_MAX = 2147483647
+
 
 def parse_quota(value, what='quota'):
     """None (leave as is), or a whole number of bytes >= 0 (0 = unlimited)."""
@@ -34,16 +37,3 @@ def parse_quota(value, what='quota'):
     if quota < 0:
         raise InputError('%s must not be negative (0 means unlimited), not %r' % (what, value))
     return quota
-
-
-def check_quota_fits(quota, schema, what='quota'):
-    if quota is None:
-        return
-    if not schema.has_quota:
-        raise InputError('%s was given, but this database has no quota column in virtual_users (a schema '
-                         'from before Debian Buster); add it with "ALTER TABLE virtual_users ADD quota '
-                         'BIGINT(11) NOT NULL DEFAULT 0 AFTER email" or leave quota unset' % what)
-    if quota > schema.quota_max:
-        raise InputError('%s %d bytes does not fit the quota column, which is %s and holds at most %d bytes; '
-                         'widen it with "ALTER TABLE virtual_users MODIFY quota BIGINT(11) NOT NULL DEFAULT 0"'
-                         % (what, quota, schema.quota_type, schema.quota_max))

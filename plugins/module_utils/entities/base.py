@@ -1,0 +1,52 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The contract of one table's code, which frame/run.py drives for every module that writes.
+
+    check_options(options)                   before connecting: the module options alone
+    items = normalize(items, schema)         the rules; raises InputError, changes nothing
+    current = load(session, schema, items, options)
+                                             reads only: what the plan starts from
+    plan = plan(current, items, options)     pure: decides every change, raises PlanError
+    apply(plan, session)                     the only writer
+    fields = report(plan, items, options)    the module's result (outcomes, counts, diff ...)
+    fields = after_commit(plan, items, options, check_mode)
+                                             what is not in the database (mail directories),
+                                             once the transaction has committed
+
+`options` holds the module options named in `option_keys`, and `is_list` (list form or not).
+`load` and `plan` run again from the start when the transaction is retried.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class Entity(object):
+    list_key = None     # the list option, such as 'users'
+    key_name = None     # an item's key, such as 'email'; a list entry may be just this string
+    item_keys = ()      # every key an item may hold
+    option_keys = ()    # the module options the entity reads besides the items
+    secret_keys = ()    # item keys that hold secrets (kept out of the result's invocation)
+    needs_schema = True  # False: the ISPmail tables need not exist (normalize gets None)
+
+    def check_options(self, options):
+        """Refuse module options that make no sense together, before connecting."""
+
+    def normalize(self, items, schema):
+        raise NotImplementedError
+
+    def load(self, session, schema, items, options):
+        raise NotImplementedError
+
+    def plan(self, current, items, options):
+        raise NotImplementedError
+
+    def apply(self, plan, session):
+        raise NotImplementedError
+
+    def report(self, plan, items, options):
+        raise NotImplementedError
+
+    def after_commit(self, plan, items, options, check_mode):
+        return {}

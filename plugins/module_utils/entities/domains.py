@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Mail domains (virtual_domains): normalize, load, plan, apply, report."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import PlanError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import check_length, normalize_domain
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root, remove_mail_dirs
+
+
+def normalize_items(items, schema):
+    for item in items:
+        item['name'] = normalize_domain(item['name'], 'domain')
+        check_length(item['name'], schema.max_length('virtual_domains', 'name'), 'domain')
+        check_state(item, "domain '%s'" % item['name'])
+    refuse_duplicates([item['name'] for item in items], 'domain')
+    return items
+
+
+class DomainRow(object):
+    """One virtual_domains row with the number of users and alias rows filed under it."""
+
+    __slots__ = ('id', 'name', 'users', 'aliases')
+
+    def __init__(self, row_id, name, users=0, aliases=0):
+        self.id = row_id
+        self.name = name
+        self.users = users
+        self.aliases = aliases
+
+
+def load_domains(session):
+    """{lowercase name: [DomainRow, ...]}: several rows where no unique key stopped duplicates."""
+    rows = session.select(
+        'SELECT d.id, d.name, '
+        '(SELECT COUNT(*) FROM virtual_users u WHERE u.domain_id = d.id), '
+        '(SELECT COUNT(*) FROM virtual_aliases a WHERE a.domain_id = d.id) '
+        'FROM virtual_domains d ORDER BY d.id')
+    domains = {}
+    for row in rows:
+        domains.setdefault(row[1].lower(), []).append(DomainRow(*row))
+    return domains
+
+
+def domain_ids(session, names):
+    """{name: id} of the named domains that exist (the oldest row where there are duplicates)."""
+    if not names:
+        return {}
+    names = sorted(set(names))
+    rows = session.select('SELECT id, name FROM virtual_domains WHERE %s IN (%s) ORDER BY id DESC'
+                          % (session.fold('name'), session.placeholders(len(names))), names)
+    return dict((name.lower(), domain_id) for domain_id, name in rows)
+
+
+def _state(rows, name):
+    if not rows:
+        return None
+    return {'name': name, 'state': 'present', 'users': sum(r.users for r in rows),
+            'aliases': sum(r.aliases for r in rows)}
+
+
+class DomainPlan(object):
+    def __init__(self):
+        self.report = Report('name')
+        self.create = []      # names
+        self.rename = []      # (new name, id): a stored name in another case
+        self.remove = []      # (name, rows)
+        self.users_removed = 0
+        self.aliases_removed = 0
+
+    @property
+    def removed_ids(self):
+        return [row.id for dummy, rows in self.remove for row in rows]
+
+
+def plan(existing, items, exclusive, force):
+    """The changes that make `existing` ({name: [DomainRow]}) hold the items. Pure.
+
+    `exclusive`: domains not listed are removed; `force`: removing a domain that still has
+    users or aliases removes them too (else PlanError).
+    """
+    result = DomainPlan()
+    for item in items:
+        name = item['name']
+        rows = existing.get(name, [])
+        if item['state'] == 'absent':
+            if rows:
+                _plan_removal(result, name, rows, force)
+            else:
+                result.report.add(name, 'unchanged')
+        elif not rows:
+            result.create.append(name)
+            result.report.add(name, 'created', None, {'name': name, 'state': 'present', 'users': 0, 'aliases': 0})
+        elif rows[0].name != name:
+            before = _state(rows, name)
+            result.rename.extend((name, row.id) for row in rows)
+            result.report.add(name, 'updated', dict(before, stored_as=rows[0].name), before)
+        else:
+            result.report.add(name, 'unchanged', _state(rows, name), _state(rows, name))
+    if exclusive:
+        listed = set(item['name'] for item in items)
+        for name in sorted(set(existing) - listed):
+            _plan_removal(result, name, existing[name], force)
+    return result
+
+
+def _plan_removal(result, name, rows, force):
+    users = sum(r.users for r in rows)
+    aliases = sum(r.aliases for r in rows)
+    if (users or aliases) and not force:
+        raise PlanError("domain '%s' still has %d user(s) and %d alias row(s); remove them first, or set "
+                        "force: true to remove them with the domain" % (name, users, aliases))
+    result.remove.append((name, rows))
+    result.users_removed += users
+    result.aliases_removed += aliases
+    result.report.add(name, 'removed', _state(rows, name), None)
+
+
+def applied(existing, domain_plan):
+    """What `existing` looks like after the plan (ids of new rows are None). Pure."""
+    after = dict((name, list(rows)) for name, rows in existing.items())
+    for name, dummy in domain_plan.remove:
+        del after[name]
+    for name, row_id in domain_plan.rename:
+        after[name] = [DomainRow(r.id, name, r.users, r.aliases) if r.id == row_id else r for r in after[name]]
+    for name in domain_plan.create:
+        after[name] = [DomainRow(None, name)]
+    return after
+
+
+def apply(session, domain_plan):
+    session.write_many('INSERT INTO virtual_domains (name) VALUES (%s)', [(n,) for n in domain_plan.create])
+    session.write_many('UPDATE virtual_domains SET name = %s WHERE id = %s', domain_plan.rename)
+    ids = [(row_id,) for row_id in domain_plan.removed_ids]
+    # Explicit deletes rather than trusting ON DELETE CASCADE, which hand-made schemas may lack.
+    session.write_many('DELETE FROM virtual_aliases WHERE domain_id = %s', ids)
+    session.write_many('DELETE FROM virtual_users WHERE domain_id = %s', ids)
+    session.write_many('DELETE FROM virtual_domains WHERE id = %s', ids)
+
+
+class Domains(Entity):
+    list_key = 'domains'
+    key_name = 'name'
+    item_keys = ('name', 'state')
+    option_keys = ('exclusive', 'force', 'remove_mail', 'mail_root')
+
+    def check_options(self, options):
+        if options['remove_mail']:
+            check_mail_root(options['mail_root'])
+
+    def normalize(self, items, schema):
+        return normalize_items(items, schema)
+
+    def load(self, session, schema, items, options):
+        return load_domains(session)
+
+    def plan(self, current, items, options):
+        return plan(current, items, options['exclusive'] and options['is_list'], options['force'])
+
+    def apply(self, plan, session):
+        apply(session, plan)
+
+    def report(self, plan, items, options):
+        result = dict(users_removed=plan.users_removed, aliases_removed=plan.aliases_removed, mail_removed=[])
+        if not options['is_list']:
+            result['name'] = items[0]['name']
+        return plan.report.shape(result, options['is_list'])
+
+    def after_commit(self, plan, items, options, check_mode):
+        if not options['remove_mail']:
+            return {}
+        # Absent domains too: their directory may have outlived an earlier removal.
+        names = set(name for name, dummy in plan.remove) | set(i['name'] for i in items if i['state'] == 'absent')
+        return {'mail_removed': remove_mail_dirs(options['mail_root'], sorted(names), check_mode)}

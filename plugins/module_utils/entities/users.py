@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+# Copyright: ispmail.mailserver contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Mailboxes (virtual_users): normalize, load (with parallel password checks), plan, apply, report."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import require_libraries
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
+    check_password, check_password_hash, check_writable_scheme)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.passwords import (
+    NewPassword, check_passwords, hash_new_passwords)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
+    check_length, domain_of, normalize_domain, normalize_mailbox)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
+
+UPDATE_PASSWORD = ('always', 'on_create')
+
+
+def normalize_items(items, schema):
+    email_max = schema.max_length('virtual_users', 'email')
+    for item in items:
+        item['email'] = normalize_mailbox(item['email'], 'email')
+        what = "user '%s'" % item['email']
+        check_length(item['email'], email_max, 'email')
+        check_state(item, what)
+        _normalize_password(item, what, schema.max_length('virtual_users', 'password'))
+        if item.get('domain') is not None and normalize_domain(item['domain']) != domain_of(item['email']):
+            raise InputError("%s: domain '%s' is not the domain of the address" % (what, item['domain']))
+        if item.get('update_password') not in UPDATE_PASSWORD:
+            raise InputError("%s: update_password must be 'always' or 'on_create', not %r"
+                             % (what, item.get('update_password')))
+        item['quota'] = parse_quota(item.get('quota'), '%s: quota' % what)
+        check_quota_fits(item['quota'], schema, '%s: quota' % what)
+    refuse_duplicates([item['email'] for item in items], 'user')
+    require_libraries(set(item['password_scheme'] for item in items if item.get('password') is not None))
+    return items
+
+
+def _normalize_password(item, what, password_max):
+    if item.get('password') is not None and item.get('password_hash') is not None:
+        raise InputError('%s: password and password_hash are mutually exclusive' % what)
+    if isinstance(item.get('password'), (int, float)) and not isinstance(item['password'], bool):
+        item['password'] = str(item['password'])  # as Ansible converts the top-level option
+    try:
+        if item.get('password') is not None:
+            check_password(item['password'])
+        if item.get('password_hash') is not None:
+            check_password_hash(item['password_hash'], password_max)
+    except InputError as exc:
+        raise InputError('%s: %s' % (what, exc))
+    # Checked by the plan, when a password is to be hashed: beside a ready hash, or for a user
+    # whose password is kept (on_create), the scheme is information, such as ispmail_info's
+    # password_scheme of a {CRYPT} hash.
+    item['password_scheme'] = str(item.get('password_scheme') or 'BLF-CRYPT').upper()
+
+
+def check_quota_fits(quota, schema, what='quota'):
+    if quota is None:
+        return
+    if not schema.has_quota:
+        raise InputError('%s was given, but this database has no quota column in virtual_users (a schema '
+                         'from before Debian Buster); add it with "ALTER TABLE virtual_users ADD quota '
+                         'BIGINT(11) NOT NULL DEFAULT 0 AFTER email" or leave quota unset' % what)
+    if quota > schema.quota_max:
+        raise InputError('%s %d bytes does not fit the quota column, which is %s and holds at most %d bytes; '
+                         'widen it with "ALTER TABLE virtual_users MODIFY quota BIGINT(11) NOT NULL DEFAULT 0"'
+                         % (what, quota, schema.quota_type, schema.quota_max))
+
+
+class UserRow(object):
+    __slots__ = ('id', 'domain_id', 'email', 'password', 'quota')
+
+    def __init__(self, row_id, domain_id, email, password, quota):
+        self.id = row_id
+        self.domain_id = domain_id
+        self.email = email
+        self.password = password
+        self.quota = quota
+
+
+class UserCurrent(object):
+    """What a user plan starts from.
+
+    domain_ids: {domain: id} of the items' domains that exist; users: {email: UserRow} of the
+    items and of every user of those domains; matches: the emails whose stored hash is a hash
+    of the password given (checked in load, in parallel); has_quota: the schema's quota column.
+    """
+
+    def __init__(self, domain_ids, users, matches, has_quota):
+        self.domain_ids = domain_ids
+        self.users = users
+        self.matches = matches
+        self.has_quota = has_quota
+
+
+def load_users(session, schema, ids, emails):
+    """{email: UserRow} for the given domain ids and addresses."""
+    quota = 'quota' if schema.has_quota else 'NULL'
+    clauses, params = [], []
+    if ids:
+        clauses.append('domain_id IN (%s)' % session.placeholders(len(ids)))
+        params.extend(sorted(ids))
+    if emails:
+        clauses.append('%s IN (%s)' % (session.fold('email'), session.placeholders(len(emails))))
+        params.extend(sorted(emails))
+    if not clauses:
+        return {}
+    rows = session.select('SELECT id, domain_id, email, password, %s FROM virtual_users WHERE %s ORDER BY id'
+                          % (quota, ' OR '.join(clauses)), params)
+    users = {}
+    for row in rows:
+        users.setdefault(row[2].lower(), UserRow(*row))
+    return users
+
+
+def load(session, schema, items):
+    ids = domain_ids(session, set(domain_of(item['email']) for item in items))
+    users = load_users(session, schema, set(ids.values()), [item['email'] for item in items])
+    return UserCurrent(ids, users, check_passwords(items, users), schema.has_quota)
+
+
+def _public(email, quota, has_quota):
+    """What may be shown of a user: never the password or its hash."""
+    return {'email': email, 'domain': domain_of(email), 'quota': quota if has_quota else None}
+
+
+class UserPlan(object):
+    def __init__(self, has_quota):
+        self.has_quota = has_quota
+        self.report = Report('email')
+        self.insert = []        # (domain_id, email, password, quota); password a hash or a NewPassword
+        self.set_password = []  # (password, id)
+        self.set_quota = []     # (quota, id)
+        self.set_email = []     # (email, domain_id, id)
+        self.delete = []        # (id,)
+        self.removed = []       # emails
+        self.password_changed = set()
+
+
+def plan(current, items, exclusive):
+    """The changes that give the items' users their wanted state. Pure.
+
+    `exclusive`: users of the listed domains that are not listed are removed.
+    """
+    for item in items:
+        if item['state'] == 'present' and domain_of(item['email']) not in current.domain_ids:
+            raise PlanError("the domain '%s' of user '%s' does not exist; create it first with "
+                            "ispmail.mailserver.ispmail_domain" % (domain_of(item['email']), item['email']))
+    result = UserPlan(current.has_quota)
+    for item in items:
+        row = current.users.get(item['email'])
+        if item['state'] == 'absent':
+            if row:
+                _plan_removal(result, row)
+            else:
+                result.report.add(item['email'], 'unchanged')
+        elif row is None:
+            _plan_creation(result, item, current)
+        else:
+            _plan_update(result, item, row, current)
+    if exclusive:
+        listed = set(item['email'] for item in items)
+        for email in sorted(set(current.users) - listed):
+            if domain_of(email) in current.domain_ids:
+                _plan_removal(result, current.users[email])
+    return result
+
+
+def _new_password(item, row, current):
+    """The password to store for an item (a ready hash or a NewPassword to hash), or None to keep it."""
+    if item.get('password') is not None:
+        if row is not None and (item['update_password'] != 'always' or item['email'] in current.matches):
+            return None
+        check_writable_scheme(item['password_scheme'], item['email'])
+        return NewPassword(item['password'], item['password_scheme'])
+    wanted = item.get('password_hash')
+    if wanted is not None and (row is None or (item['update_password'] == 'always' and wanted != row.password)):
+        return wanted
+    return None
+
+
+def _plan_creation(result, item, current):
+    email = item['email']
+    password = _new_password(item, None, current)
+    if password is None:
+        raise InputError("user '%s' does not exist yet: give password or password_hash" % email)
+    quota = item['quota'] or 0
+    result.insert.append((current.domain_ids[domain_of(email)], email, password, quota))
+    result.password_changed.add(email)
+    result.report.add(email, 'created', None, dict(_public(email, quota, result.has_quota), password='set'))
+
+
+def _plan_update(result, item, row, current):
+    email = item['email']
+    before = dict(_public(row.email, row.quota, result.has_quota), password='unchanged')
+    after = dict(before)
+    password = _new_password(item, row, current)
+    if password is not None:
+        result.set_password.append((password, row.id))
+        result.password_changed.add(email)
+        after['password'] = 'changed'
+    if item['quota'] is not None and item['quota'] != row.quota:
+        result.set_quota.append((item['quota'], row.id))
+        after['quota'] = item['quota']
+    domain_id = current.domain_ids[domain_of(email)]
+    if row.email != email or row.domain_id != domain_id:
+        # Mixed case from hand edits, or a row filed under the wrong domain.
+        result.set_email.append((email, domain_id, row.id))
+        after['email'] = email
+    result.report.add(email, 'updated' if after != before else 'unchanged', before, after)
+
+
+def _plan_removal(result, row):
+    email = row.email.lower()
+    result.delete.append((row.id,))
+    result.removed.append(email)
+    before = dict(_public(email, row.quota, result.has_quota), password='set')
+    result.report.add(email, 'removed', before, None)
+
+
+def apply(session, user_plan):
+    hashes = {} if session.check_mode else hash_new_passwords(
+        [row[2] for row in user_plan.insert] + [row[0] for row in user_plan.set_password])
+    inserts = [(domain_id, email, hashes.get(password, password), quota)
+               for domain_id, email, password, quota in user_plan.insert]
+    if user_plan.has_quota:
+        session.write_many('INSERT INTO virtual_users (domain_id, email, password, quota) '
+                           'VALUES (%s, %s, %s, %s)', inserts)
+    else:
+        session.write_many('INSERT INTO virtual_users (domain_id, email, password) VALUES (%s, %s, %s)',
+                           [row[:3] for row in inserts])
+    session.write_many('UPDATE virtual_users SET password = %s WHERE id = %s',
+                       [(hashes.get(password, password), row_id) for password, row_id in user_plan.set_password])
+    session.write_many('UPDATE virtual_users SET quota = %s WHERE id = %s', user_plan.set_quota)
+    session.write_many('UPDATE virtual_users SET email = %s, domain_id = %s WHERE id = %s', user_plan.set_email)
+    session.write_many('DELETE FROM virtual_users WHERE id = %s', user_plan.delete)
+
+
+def applied(current, user_plan):
+    """The UserCurrent after the plan, as apply() leaves the table: new rows have no id, and new
+    passwords stay NewPassword objects (apply() hashes them). Pure."""
+    users = dict((email, UserRow(row.id, row.domain_id, row.email, row.password, row.quota))
+                 for email, row in current.users.items())
+    by_id = dict((row.id, row) for row in users.values())
+    for password, row_id in user_plan.set_password:
+        by_id[row_id].password = password
+    for quota, row_id in user_plan.set_quota:
+        by_id[row_id].quota = quota
+    for email, domain_id, row_id in user_plan.set_email:
+        by_id[row_id].email, by_id[row_id].domain_id = email, domain_id
+    gone = set(row_id for (row_id,) in user_plan.delete)
+    users = dict((email, row) for email, row in users.items() if row.id not in gone)
+    for domain_id, email, password, quota in user_plan.insert:
+        users[email] = UserRow(None, domain_id, email, password, quota if user_plan.has_quota else None)
+    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota)
+
+
+def public_user(user_plan, email):
+    """The single form's `user` result after the run (None when it does not exist)."""
+    for key, outcome, dummy, after in user_plan.report.entries:
+        if key == email and outcome != 'removed' and after is not None:
+            return _public(email, after.get('quota'), user_plan.has_quota)
+    return None
+
+
+class Users(Entity):
+    list_key = 'users'
+    key_name = 'email'
+    # 'domain' is accepted (and checked) so that ispmail_info's user list can be fed back as it is.
+    item_keys = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'update_password', 'quota',
+                 'state')
+    option_keys = ('exclusive', 'remove_mail', 'mail_root')
+    secret_keys = ('password', 'password_hash')
+
+    def check_options(self, options):
+        if options['remove_mail']:
+            check_mail_root(options['mail_root'])
+
+    def normalize(self, items, schema):
+        return normalize_items(items, schema)
+
+    def load(self, session, schema, items, options):
+        return load(session, schema, items)
+
+    def plan(self, current, items, options):
+        return plan(current, items, options['exclusive'] and options['is_list'])
+
+    def apply(self, plan, session):
+        apply(session, plan)
+
+    def report(self, plan, items, options):
+        result = dict(mail_removed=[])
+        if not options['is_list']:
+            email = items[0]['email']
+            result['user'] = public_user(plan, email)
+            result['password_changed'] = email in plan.password_changed
+        return plan.report.shape(result, options['is_list'])
+
+    def after_commit(self, plan, items, options, check_mode):
+        if not options['remove_mail']:
+            return {}
+        names = set(plan.removed) | set(i['email'] for i in items if i['state'] == 'absent')
+        return {'mail_removed': remove_mail_dirs(options['mail_root'], sorted(names), check_mode)}
