@@ -38,6 +38,28 @@ options:
         plain-text files.
     type: bool
     default: false
+  quota_usage:
+    description:
+      - Also return what each user uses of their quota (RV(users[].usage)), as Dovecot counts it
+        (C(doveadm quota get), one run for all users), and report the users at or over
+        O(quota_threshold) in RV(problems).
+      - Needs Dovecot on the host the module runs on (the mail host; use C(delegate_to) when the
+        database is elsewhere). Without it the task fails with a message saying so.
+    type: bool
+    default: false
+    version_added: 2.1.0
+  quota_threshold:
+    description:
+      - With O(quota_usage), the percentage of a quota (storage or message count) at which a
+        mailbox is reported as a C(quota_nearly_full) problem; at 100% it is C(quota_full).
+    type: int
+    default: 90
+    version_added: 2.1.0
+  dovecot_config:
+    description:
+      - The Dovecot configuration file C(doveadm) reads (C(doveadm -c)), when it is not Dovecot's default.
+    type: path
+    version_added: 2.1.0
 seealso:
   - module: ispmail.mailserver.ispmail_user
   - module: ispmail.mailserver.ispmail_alias
@@ -49,6 +71,16 @@ EXAMPLES = r'''
   ispmail.mailserver.ispmail_info:
   register: mail
   failed_when: mail.problems | length > 0
+
+- name: Who is near their quota (on the mail host)
+  ispmail.mailserver.ispmail_info:
+    quota_usage: true
+    quota_threshold: 80
+  register: mail
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ mail.problems | selectattr('type', 'in', ['quota_nearly_full', 'quota_full']) | map(attribute='message') }}"
 
 - name: Move example.org to another server, hashes included
   ispmail.mailserver.ispmail_info:
@@ -100,6 +132,14 @@ users:
     password_hash:
       description: The stored hash, only with O(return_password_hashes).
       type: str
+    usage:
+      description:
+        - Only with O(quota_usage). What Dovecot counts for the mailbox; C(bytes) and
+          C(limit_bytes) are Dovecot's KiB figures times 1024. A limit of null is unlimited.
+        - C(percent) is the higher of the storage and the message share (null when unlimited).
+      type: dict
+      sample: {bytes: 10240, messages: 3, limit_bytes: 1073741824, limit_messages: null, percent: 0.0}
+      version_added: 2.1.0
   sample: [{email: john@example.org, domain: example.org, quota: 0, password_scheme: BLF-CRYPT}]
 aliases:
   description: The forwardings, one item per source; items of O(ispmail.mailserver.ispmail_alias#module:aliases).
@@ -111,7 +151,8 @@ problems:
   description:
     - What would lose or delay mail, each with a C(type), the C(subject) address and a C(message).
     - Types are C(alias_loop), C(alias_no_mailbox), C(duplicate_alias), C(hash_no_scheme),
-      C(hash_unknown_scheme), C(quota_overflow) and C(user_domain_mismatch).
+      C(hash_unknown_scheme), C(quota_overflow) and C(user_domain_mismatch); with O(quota_usage)
+      also C(quota_nearly_full) and C(quota_full).
   returned: always
   type: list
   elements: dict
@@ -133,6 +174,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory import read_directory
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.quota_usage import add_quota_usage
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
 from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
 
 
@@ -141,13 +185,29 @@ def main():
     argument_spec.update(
         domains=dict(type='list', elements='str', aliases=['domain']),
         return_password_hashes=dict(type='bool', default=False, no_log=False),
+        quota_usage=dict(type='bool', default=False),
+        quota_threshold=dict(type='int', default=90),
+        dovecot_config=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
 
     def work(session):
         return read_directory(session, load_schema(session), params['domains'], params['return_password_hashes'])
-    ModuleRun(module, write=False).execute(work, lambda result: dict(result, changed=False))
+    doveadm = Doveadm(params['dovecot_config'])
+
+    def check():
+        if params['quota_usage'] and not 0 < params['quota_threshold'] <= 100:
+            raise InputError('quota_threshold must be a percentage from 1 to 100, not %d' % params['quota_threshold'])
+        if params['quota_usage'] and not doveadm.available:
+            raise InputError('quota_usage needs Dovecot on the host the module runs on, and doveadm was not found '
+                             'here: run the task on the mail host (delegate_to) or leave quota_usage unset')
+
+    def finish(result):
+        if params['quota_usage']:
+            add_quota_usage(result, doveadm, params['quota_threshold'])
+        return dict(result, changed=False)
+    ModuleRun(module, write=False).execute(work, finish, check=check)
 
 
 if __name__ == '__main__':

@@ -36,7 +36,8 @@ options:
   users:
     description:
       - Many users in one task. Each item is an address, or a dictionary with the keys C(email),
-        C(password), C(password_hash), C(password_scheme), C(update_password), C(quota) and C(state).
+        C(password), C(password_hash), C(password_scheme), C(update_password), C(quota), C(state)
+        and C(rename_from).
         The module's own options are the defaults of every item.
       - The output of M(ispmail.mailserver.ispmail_info) with O(ispmail.mailserver.ispmail_info#module:return_password_hashes=true)
         can be fed here as it is.
@@ -83,6 +84,29 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  rename_from:
+    description:
+      - Rename the mailbox O(email) had until now. The row is moved, so the hash and the quota
+        stay and the user logs in with the same password; aliases that forwarded to the old
+        address forward to the new one; the old address's IMAP and POP3 sessions are ended
+        (C(doveadm kick)); and, when the module runs on the mail host (O(mail_root) exists
+        there), the mail directory O(mail_root)/OLDDOMAIN/OLDUSER moves to the new address's.
+      - The database change commits before the directory moves, so new mail already goes to the
+        new address. The move waits (up to 30 seconds) for a delivery under way into the old
+        directory, then renames it in one step; if mail for the new address arrived in between,
+        the two directories are merged and no message is lost.
+      - Idempotent. When the old address no longer exists, the item is an ordinary item of
+        O(email) (a rename that already ran changes nothing). When both exist, the run fails and
+        changes nothing. The new address's domain must exist.
+      - In the list form, a key of the item it renames; not a top-level option there.
+    type: str
+    version_added: 2.1.0
+  dovecot_config:
+    description:
+      - The Dovecot configuration file C(doveadm) reads (C(doveadm -c)), when it is not Dovecot's
+        default. Used by O(rename_from) to end sessions.
+    type: path
+    version_added: 2.1.0
   exclusive:
     description:
       - With O(users), the list is the whole truth for the domains it mentions. Their users that
@@ -134,6 +158,11 @@ EXAMPLES = r'''
     state: absent
     remove_mail: true
 
+- name: Rename a mailbox, keeping its password, its mail and the aliases that point at it
+  ispmail.mailserver.ispmail_user:
+    email: john.doe@example.org
+    rename_from: john@example.org
+
 - name: All mailboxes of example.org in one task; unlisted ones are removed
   ispmail.mailserver.ispmail_user:
     users:
@@ -175,6 +204,20 @@ mail_removed:
   type: list
   elements: str
   sample: [/var/vmail/example.org/left]
+mail_moved:
+  description: The mail directories that were (in check mode, would be) moved by O(rename_from).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{from: /var/vmail/example.org/john, to: /var/vmail/example.org/john.doe}]
+  version_added: 2.1.0
+sessions_ended:
+  description: The old addresses of O(rename_from) whose IMAP or POP3 sessions were ended.
+  returned: always
+  type: list
+  elements: str
+  sample: [john@example.org]
+  version_added: 2.1.0
 outcomes:
   description:
     - Each user of O(users) (and each removed by O(exclusive)), in list order, mapped to what
@@ -219,6 +262,8 @@ def main():
         exclusive=dict(type='bool', default=False),
         remove_mail=dict(type='bool', default=False),
         mail_root=dict(type='path', default='/var/vmail'),
+        rename_from=dict(type='str'),
+        dovecot_config=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[('email', 'users'), ('password', 'password_hash')],

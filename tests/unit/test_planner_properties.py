@@ -244,8 +244,10 @@ def destinations(rnd):
 
 
 def alias_case(rnd):
-    entries = distinct(some(rnd, lambda r: {'source': pick(r, SOURCES, BAD_SOURCES), 'destinations': destinations(r),
-                                             'state': pick(r, STATES, BAD_STATES)}, 4), 'source')
+    def entry(r):
+        return {'source': pick(r, SOURCES, BAD_SOURCES), 'destinations': destinations(r),
+                'state': pick(r, STATES, BAD_STATES)}
+    entries = distinct(some(rnd, entry, 4), 'source')
     exclusive, is_list = rnd.random() < 0.5, rnd.random() < 0.7
     current = alias_table(rnd)
     items = items_of(entries, {'state': 'present', 'destinations': None}, 'aliases', 'source',

@@ -12,7 +12,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_grap
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import INT11_QUOTA_MAX
 
 
-def _problem(kind, subject, message):
+def problem(kind, subject, message):
     return {'type': kind, 'subject': subject, 'message': message}
 
 
@@ -25,7 +25,7 @@ def audit(directory, domains=None):
     graph = AliasGraph(directory.aliases, directory.mailboxes)
     for cycle in graph.all_cycles():
         if any(wanted(node) for node in cycle):
-            problems.append(_problem('alias_loop', cycle[0], 'forwarding loop %s: Postfix defers this mail'
+            problems.append(problem('alias_loop', cycle[0], 'forwarding loop %s: Postfix defers this mail'
                                      % describe(cycle)))
     local_domains = set(directory.domains)
     for source, destinations in sorted(directory.aliases.items()):
@@ -33,7 +33,7 @@ def audit(directory, domains=None):
             continue
         for destination in sorted(destinations):
             if _bounces(graph, local_domains, destination):
-                problems.append(_problem('alias_no_mailbox', source, "alias %s forwards to %s, a local address "
+                problems.append(problem('alias_no_mailbox', source, "alias %s forwards to %s, a local address "
                                          "with no mailbox, alias or catch-all: that mail bounces"
                                          % (source, destination)))
     problems.extend(_duplicate_aliases(directory, wanted))
@@ -53,7 +53,7 @@ def _duplicate_aliases(directory, wanted):
         key = (source.lower(), destination.lower())
         if key in seen and key not in reported and wanted(key[0]):
             reported.add(key)
-            yield _problem('duplicate_alias', key[0], 'alias row %s -> %s is stored more than once' % key)
+            yield problem('duplicate_alias', key[0], 'alias row %s -> %s is stored more than once' % key)
         seen.add(key)
 
 
@@ -64,15 +64,15 @@ def _user_problems(directory, wanted):
             continue
         scheme, dummy = split_scheme(password)
         if scheme is None:
-            yield _problem('hash_no_scheme', email, 'the password of %s has no {SCHEME} prefix; with no '
+            yield problem('hash_no_scheme', email, 'the password of %s has no {SCHEME} prefix; with no '
                            'default_pass_scheme set, Dovecot cannot check it and the user cannot log in' % email)
         elif scheme not in DOVECOT_SCHEMES:
-            yield _problem('hash_unknown_scheme', email, 'the password of %s has the scheme {%s}, which Dovecot '
+            yield problem('hash_unknown_scheme', email, 'the password of %s has the scheme {%s}, which Dovecot '
                            'does not know: the user cannot log in' % (email, scheme))
         if quota is not None and quota > INT11_QUOTA_MAX:
-            yield _problem('quota_overflow', email, 'the quota of %s (%d bytes) does not fit an int(11) quota '
+            yield problem('quota_overflow', email, 'the quota of %s (%d bytes) does not fit an int(11) quota '
                            'column (at most %d): moving it to a server with the older schema fails'
                            % (email, quota, INT11_QUOTA_MAX))
         if domain is None or domain.lower() != domain_of(email):
-            yield _problem('user_domain_mismatch', email, 'user %s is filed under the domain %s, not its own'
+            yield problem('user_domain_mismatch', email, 'user %s is filed under the domain %s, not its own'
                            % (email, domain))

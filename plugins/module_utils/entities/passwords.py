@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import make_hash, verify
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import split_scheme
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.renames import row_for
 
 
 class NewPassword(object):
@@ -37,7 +38,7 @@ def check_passwords(items, users, checker=verify):
     """
     checks = []
     for item in items:
-        row = users.get(item['email'])
+        row = row_for(item, users)
         if (item['state'] == 'present' and item.get('password') is not None and row is not None
                 and item['update_password'] == 'always'
                 and split_scheme(row.password)[0] == item['password_scheme']):

@@ -21,6 +21,12 @@ class Report(object):
     def add(self, key, outcome, before=None, after=None):
         self.entries.append((key, outcome, before, after))
 
+    def annotate(self, key, before, after):
+        """Add fields to the diff of a changed entry (what changes outside the database)."""
+        for index, (entry_key, outcome, old, new) in enumerate(self.entries):
+            if entry_key == key and old is not None and new is not None:
+                self.entries[index] = (entry_key, outcome, dict(old, **before), dict(new, **after))
+
     @property
     def changed(self):
         return any(outcome != 'unchanged' for dummy, outcome, dummy2, dummy3 in self.entries)

@@ -6,6 +6,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import require_libraries
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
     check_password, check_password_hash, check_writable_scheme)
@@ -14,11 +16,15 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.passwords import (
     NewPassword, check_passwords, hash_new_passwords)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.renames import (
+    applied_alias_rows, load_alias_rows, normalize_renames, plan_alias_rewrites, rename_sources, row_for)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
     check_length, domain_of, normalize_domain, normalize_mailbox)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildir_move import move_mail_dir
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root, mail_dir, remove_mail_dirs
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
 
 UPDATE_PASSWORD = ('always', 'on_create')
@@ -40,6 +46,7 @@ def normalize_items(items, schema):
         item['quota'] = parse_quota(item.get('quota'), '%s: quota' % what)
         check_quota_fits(item['quota'], schema, '%s: quota' % what)
     refuse_duplicates([item['email'] for item in items], 'user')
+    normalize_renames(items)
     require_libraries(set(item['password_scheme'] for item in items if item.get('password') is not None))
     return items
 
@@ -90,15 +97,18 @@ class UserCurrent(object):
     """What a user plan starts from.
 
     domain_ids: {domain: id} of the items' domains that exist; users: {email: UserRow} of the
-    items and of every user of those domains; matches: the emails whose stored hash is a hash
-    of the password given (checked in load, in parallel); has_quota: the schema's quota column.
+    items, of the addresses they rename, and of every user of those domains; matches: the emails
+    whose stored hash is a hash of the password given (checked in load, in parallel); has_quota:
+    the schema's quota column; alias_rows: [(id, source, destination)] of the aliases forwarding
+    to an address renamed from or to.
     """
 
-    def __init__(self, domain_ids, users, matches, has_quota):
+    def __init__(self, domain_ids, users, matches, has_quota, alias_rows=()):
         self.domain_ids = domain_ids
         self.users = users
         self.matches = matches
         self.has_quota = has_quota
+        self.alias_rows = list(alias_rows)
 
 
 def load_users(session, schema, ids, emails):
@@ -123,8 +133,10 @@ def load_users(session, schema, ids, emails):
 
 def load(session, schema, items):
     ids = domain_ids(session, set(domain_of(item['email']) for item in items))
-    users = load_users(session, schema, set(ids.values()), [item['email'] for item in items])
-    return UserCurrent(ids, users, check_passwords(items, users), schema.has_quota)
+    users = load_users(session, schema, set(ids.values()), [item['email'] for item in items] + rename_sources(items))
+    renames = [(item['rename_from'], item['email']) for item in items if item.get('rename_from') in users]
+    return UserCurrent(ids, users, check_passwords(items, users), schema.has_quota,
+                       load_alias_rows(session, renames))
 
 
 def _public(email, quota, has_quota):
@@ -142,6 +154,9 @@ class UserPlan(object):
         self.set_email = []     # (email, domain_id, id)
         self.delete = []        # (id,)
         self.removed = []       # emails
+        self.renames = []       # (old email, new email)
+        self.alias_updates = []  # (destination, id): aliases that follow a renamed mailbox
+        self.alias_deletes = []  # (id,)
         self.password_changed = set()
 
 
@@ -156,7 +171,7 @@ def plan(current, items, exclusive):
                             "ispmail.mailserver.ispmail_domain" % (domain_of(item['email']), item['email']))
     result = UserPlan(current.has_quota)
     for item in items:
-        row = current.users.get(item['email'])
+        row = row_for(item, current.users)
         if item['state'] == 'absent':
             if row:
                 _plan_removal(result, row)
@@ -166,8 +181,9 @@ def plan(current, items, exclusive):
             _plan_creation(result, item, current)
         else:
             _plan_update(result, item, row, current)
+    result.alias_updates, result.alias_deletes = plan_alias_rewrites(current.alias_rows, result.renames)
     if exclusive:
-        listed = set(item['email'] for item in items)
+        listed = set(item['email'] for item in items) | set(old for old, dummy in result.renames)
         for email in sorted(set(current.users) - listed):
             if domain_of(email) in current.domain_ids:
                 _plan_removal(result, current.users[email])
@@ -212,9 +228,11 @@ def _plan_update(result, item, row, current):
         after['quota'] = item['quota']
     domain_id = current.domain_ids[domain_of(email)]
     if row.email != email or row.domain_id != domain_id:
-        # Mixed case from hand edits, or a row filed under the wrong domain.
+        # A rename, mixed case from hand edits, or a row filed under the wrong domain.
         result.set_email.append((email, domain_id, row.id))
         after['email'] = email
+        if row.email.lower() != email:
+            result.renames.append((row.email.lower(), email))
     result.report.add(email, 'updated' if after != before else 'unchanged', before, after)
 
 
@@ -242,6 +260,8 @@ def apply(session, user_plan):
     session.write_many('UPDATE virtual_users SET quota = %s WHERE id = %s', user_plan.set_quota)
     session.write_many('UPDATE virtual_users SET email = %s, domain_id = %s WHERE id = %s', user_plan.set_email)
     session.write_many('DELETE FROM virtual_users WHERE id = %s', user_plan.delete)
+    session.write_many('UPDATE virtual_aliases SET destination = %s WHERE id = %s', user_plan.alias_updates)
+    session.write_many('DELETE FROM virtual_aliases WHERE id = %s', user_plan.alias_deletes)
 
 
 def applied(current, user_plan):
@@ -260,7 +280,8 @@ def applied(current, user_plan):
     users = dict((email, row) for email, row in users.items() if row.id not in gone)
     for domain_id, email, password, quota in user_plan.insert:
         users[email] = UserRow(None, domain_id, email, password, quota if user_plan.has_quota else None)
-    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota)
+    alias_rows = applied_alias_rows(current.alias_rows, user_plan.alias_updates, user_plan.alias_deletes)
+    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota, alias_rows)
 
 
 def public_user(user_plan, email):
@@ -274,15 +295,18 @@ def public_user(user_plan, email):
 class Users(Entity):
     list_key = 'users'
     key_name = 'email'
-    # 'domain' is accepted (and checked) so that ispmail_info's user list can be fed back as it is.
+    # 'domain' is accepted (and checked) and 'usage' accepted (and ignored), so that ispmail_info's
+    # user list can be fed back as it is.
     item_keys = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'update_password', 'quota',
-                 'state')
-    option_keys = ('exclusive', 'remove_mail', 'mail_root')
+                 'state', 'rename_from', 'usage')
+    option_keys = ('exclusive', 'remove_mail', 'mail_root', 'rename_from', 'dovecot_config')
     secret_keys = ('password', 'password_hash')
 
     def check_options(self, options):
         if options['remove_mail']:
             check_mail_root(options['mail_root'])
+        if options['is_list'] and options['rename_from']:
+            raise InputError('rename_from renames one user: give it in the item of users it belongs to')
 
     def normalize(self, items, schema):
         return normalize_items(items, schema)
@@ -297,7 +321,10 @@ class Users(Entity):
         apply(session, plan)
 
     def report(self, plan, items, options):
-        result = dict(mail_removed=[])
+        for old, new in plan.renames:
+            plan.report.annotate(new, {'mail_dir': mail_dir(options['mail_root'], old)},
+                                 {'mail_dir': mail_dir(options['mail_root'], new)})
+        result = {}
         if not options['is_list']:
             email = items[0]['email']
             result['user'] = public_user(plan, email)
@@ -305,7 +332,25 @@ class Users(Entity):
         return plan.report.shape(result, options['is_list'])
 
     def after_commit(self, plan, items, options, check_mode):
-        if not options['remove_mail']:
-            return {}
-        names = set(plan.removed) | set(i['email'] for i in items if i['state'] == 'absent')
-        return {'mail_removed': remove_mail_dirs(options['mail_root'], sorted(names), check_mode)}
+        effects = dict(mail_removed=[], mail_moved=[], sessions_ended=[])
+        if options['remove_mail']:
+            names = set(plan.removed) | set(i['email'] for i in items if i['state'] == 'absent')
+            effects['mail_removed'] = remove_mail_dirs(options['mail_root'], sorted(names), check_mode)
+        if plan.renames:
+            effects.update(finish_renames(plan.renames, options, check_mode))
+        return effects
+
+
+def finish_renames(renames, options, check_mode):
+    """On the mail host, once the new addresses are committed: end the old addresses' IMAP
+    sessions, then move their mail. Elsewhere (no mail root here) there is nothing to do."""
+    doveadm = Doveadm(options['dovecot_config'])
+    ended, moved = [], []
+    for old, new in renames:
+        if not check_mode and doveadm.kick(old):
+            ended.append(old)
+        if os.path.isdir(options['mail_root']):
+            move = move_mail_dir(options['mail_root'], old, new, check_mode)
+            if move:
+                moved.append(move)
+    return {'sessions_ended': ended, 'mail_moved': moved}

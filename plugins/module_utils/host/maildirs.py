@@ -9,7 +9,7 @@ __metaclass__ = type
 import os
 import shutil
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import HostError, InputError
 
 
 def mail_dir(mail_root, address_or_domain):
@@ -27,17 +27,23 @@ def check_mail_root(mail_root):
     return root
 
 
+def contained_mail_dir(mail_root, name):
+    """mail_dir(), refused when a symlinked domain directory would lead it out of the mail root."""
+    root = check_mail_root(mail_root)
+    path = mail_dir(mail_root, name)
+    expected = os.path.join(root, os.path.relpath(path, mail_root))
+    # Names are validated addresses, but a symlinked domain directory could still lead out.
+    # A symlink at the last step is only unlinked or renamed, so its parent is what must stay inside.
+    if os.path.realpath(os.path.dirname(path)) != os.path.dirname(expected):
+        raise HostError('refusing to touch %s: it leads outside %s' % (path, mail_root))
+    return path
+
+
 def remove_mail_dirs(mail_root, names, check_mode):
     """Remove each name's directory; returns the paths that existed (and were, or would be, removed)."""
-    root = check_mail_root(mail_root)
     removed = []
     for name in names:
-        path = mail_dir(mail_root, name)
-        expected = os.path.join(root, os.path.relpath(path, mail_root))
-        # Names are validated addresses, but a symlinked domain directory could still lead out.
-        # A symlink at the last step is only unlinked, so its parent is what must stay inside.
-        if os.path.realpath(os.path.dirname(path)) != os.path.dirname(expected):
-            raise InputError('refusing to remove %s: it leads outside %s' % (path, mail_root))
+        path = contained_mail_dir(mail_root, name)
         if not os.path.lexists(path):
             continue
         removed.append(path)
