@@ -17,7 +17,7 @@ description:
     M(ispmail.mailserver.ispmail_alias) take, so a server can be adopted into git, or a domain
     moved to another server with its users' hashes.
   - Reports problems no other tool reports; see RV(problems).
-  - Reads only; never changes anything.
+  - Reads the database only; never changes it. With O(dest) it also writes the directory to a file.
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
@@ -60,6 +60,16 @@ options:
       - The Dovecot configuration file C(doveadm) reads (C(doveadm -c)), when it is not Dovecot's default.
     type: path
     version_added: 2.1.0
+  dest:
+    description:
+      - Also write the directory (of O(domains), or all) to this file on the host the module runs
+        on, as the YAML file M(ispmail.mailserver.ispmail_directory) applies, one entry per line,
+        sorted. With O(return_password_hashes=true) each user has its C(password_hash), so that
+        applying the file to an empty database gives the same rows, hashes and quotas.
+      - The file gets mode 0600. The task reports C(changed) only when the file's content (or
+        mode) changes; in check mode the file is not written.
+    type: path
+    version_added: 2.1.0
 seealso:
   - module: ispmail.mailserver.ispmail_user
   - module: ispmail.mailserver.ispmail_alias
@@ -81,6 +91,12 @@ EXAMPLES = r'''
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ mail.problems | selectattr('type', 'in', ['quota_nearly_full', 'quota_full']) | map(attribute='message') }}"
+
+- name: Export the directory for git (hashes included; keep the file private or vault it)
+  ispmail.mailserver.ispmail_info:
+    dest: /root/directory.yml
+    return_password_hashes: true
+  no_log: true
 
 - name: Move example.org to another server, hashes included
   ispmail.mailserver.ispmail_info:
@@ -157,6 +173,11 @@ problems:
   type: list
   elements: dict
   sample: [{type: alias_loop, subject: a@example.org, message: "forwarding loop a@example.org -> b@example.org -> a@example.org"}]
+dest:
+  description: The file written (or, in check mode, that would be written), with O(dest).
+  returned: when O(dest) is given
+  type: str
+  sample: /root/directory.yml
 counts:
   description: How many domains, users, alias sources and problems were returned.
   returned: always
@@ -174,9 +195,11 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory import read_directory
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory_format import format_directory
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.quota_usage import add_quota_usage
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.files import write_private
 from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
 
 
@@ -188,6 +211,7 @@ def main():
         quota_usage=dict(type='bool', default=False),
         quota_threshold=dict(type='int', default=90),
         dovecot_config=dict(type='path'),
+        dest=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -204,9 +228,14 @@ def main():
                              'here: run the task on the mail host (delegate_to) or leave quota_usage unset')
 
     def finish(result):
+        changed = False
+        if params['dest']:
+            text = format_directory(result, params['return_password_hashes'])
+            changed = write_private(params['dest'], text, module.check_mode)
+            result['dest'] = params['dest']
         if params['quota_usage']:
             add_quota_usage(result, doveadm, params['quota_threshold'])
-        return dict(result, changed=False)
+        return dict(result, changed=changed)
     ModuleRun(module, write=False).execute(work, finish, check=check)
 
 

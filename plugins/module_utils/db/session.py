@@ -12,16 +12,21 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import (
 
 
 class Session(object):
-    """Reads run always; writes run only outside check mode. Every statement is parameterized
-    with %s placeholders, which every engine's driver takes.
+    """Reads run always; writes run only outside check mode, or in a rehearsal. Every statement
+    is parameterized with %s placeholders, which every engine's driver takes.
+
+    A rehearsal is check mode by transaction (as community.postgresql does it): the writes run,
+    so that a later step of the same run reads what an earlier one wrote, and the transaction
+    is rolled back at the end. Modules whose steps build on each other (ispmail_directory) use it.
 
     `queries` lists each distinct SQL template, reads and writes, in the order first used
     (values are never recorded, so secrets cannot leak through it).
     """
 
-    def __init__(self, engine, params, check_mode):
+    def __init__(self, engine, params, check_mode, rehearse=False):
         self.engine = engine
         self.check_mode = check_mode
+        self.rehearse = check_mode and rehearse
         self.queries = []
         self.locked = False   # set by the engine while it holds a connection-level lock
         self.retries = 0      # transactions given up for a concurrent one and run again
@@ -77,7 +82,7 @@ class Session(object):
         if not rows:
             return 0
         self._record(sql)
-        if self.check_mode:
+        if self.check_mode and not self.rehearse:
             return 0
         with self.conn.cursor() as cursor:
             self._run(cursor, sql, rows, many=True)

@@ -23,7 +23,7 @@ def in_transaction(session, work, write=True):
     """
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            session.engine.begin(session, write and not session.check_mode)
+            session.engine.begin(session, write and (session.rehearse or not session.check_mode))
             result = work(session)
             session.commit()
             return result

@@ -73,8 +73,9 @@ def load_mailboxes(session):
     return set(email.lower() for (email,) in session.select('SELECT email FROM virtual_users'))
 
 
-def load(session, items):
-    ids = domain_ids(session, set(domain_of(item['source']) for item in items))
+def load(session, items, scope=()):
+    """`scope`: more domains whose aliases an exclusive plan sees (ispmail_directory's whole file)."""
+    ids = domain_ids(session, set(domain_of(item['source']) for item in items) | set(scope))
     aliases = load_aliases(session)
     present = any(item['state'] == 'present' for item in items)
     return AliasCurrent(ids, aliases, load_mailboxes(session) if present else None)

@@ -58,3 +58,8 @@ def hash_new_passwords(passwords):
     with _pool() as pool:
         made = list(pool.map(lambda p: make_hash(p.password, p.scheme), new))
     return dict(zip(new, made))
+
+
+def placeholder_hashes(passwords):
+    """{NewPassword: stand-in} for check mode, which never hashes (see apply)."""
+    return dict((password, '{CHECK-MODE}') for password in passwords if isinstance(password, NewPassword))

@@ -15,7 +15,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base i
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.passwords import (
-    NewPassword, check_passwords, hash_new_passwords)
+    NewPassword, check_passwords, hash_new_passwords, placeholder_hashes)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.renames import (
     applied_alias_rows, load_alias_rows, normalize_renames, plan_alias_rewrites, rename_sources, row_for)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
@@ -131,8 +131,9 @@ def load_users(session, schema, ids, emails):
     return users
 
 
-def load(session, schema, items):
-    ids = domain_ids(session, set(domain_of(item['email']) for item in items))
+def load(session, schema, items, scope=()):
+    """`scope`: more domains whose users an exclusive plan sees (ispmail_directory's whole file)."""
+    ids = domain_ids(session, set(domain_of(item['email']) for item in items) | set(scope))
     users = load_users(session, schema, set(ids.values()), [item['email'] for item in items] + rename_sources(items))
     renames = [(item['rename_from'], item['email']) for item in items if item.get('rename_from') in users]
     return UserCurrent(ids, users, check_passwords(items, users), schema.has_quota,
@@ -245,8 +246,9 @@ def _plan_removal(result, row):
 
 
 def apply(session, user_plan):
-    hashes = {} if session.check_mode else hash_new_passwords(
-        [row[2] for row in user_plan.insert] + [row[0] for row in user_plan.set_password])
+    new = [row[2] for row in user_plan.insert] + [row[0] for row in user_plan.set_password]
+    # Check mode never hashes; a rehearsal writes a stand-in, rolled back with the rest.
+    hashes = placeholder_hashes(new) if session.check_mode else hash_new_passwords(new)
     inserts = [(domain_id, email, hashes.get(password, password), quota)
                for domain_id, email, password, quota in user_plan.insert]
     if user_plan.has_quota:

@@ -24,10 +24,11 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.secrets i
 class ModuleRun(object):
     """One module run against the mail database; `execute` ends the module process."""
 
-    def __init__(self, module, params=None, write=True, invocation=None):
+    def __init__(self, module, params=None, write=True, invocation=None, rehearse=False):
         self.module = module
         self.params = module.params if params is None else params
         self.write = write
+        self.rehearse = rehearse  # check mode by transaction (db/session.py)
         # When given, replaces the arguments Ansible echoes with the result.
         self.invocation = invocation
         self.session = None
@@ -64,7 +65,7 @@ class ModuleRun(object):
     def _transaction(self, work):
         engine = engine_for(self.params)
         engine.require_driver()
-        self.session = Session(engine, self.params, self.module.check_mode)
+        self.session = Session(engine, self.params, self.module.check_mode, self.rehearse)
         return in_transaction(self.session, work, self.write)
 
 

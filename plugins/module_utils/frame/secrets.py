@@ -32,10 +32,23 @@ def hide_list_secrets(module, list_key, secret_keys):
     entries = params.get(list_key)
     if entries is None or not secret_keys:
         return params
-    module.no_log_values = set(str(module.params[key]) for key, spec in module.argument_spec.items()
-                               if spec.get('no_log') and key != list_key and module.params.get(key))
+    module.no_log_values = _other_secrets(module, list_key)
     module.params[list_key] = [masked(entry, secret_keys) for entry in entries]
     return params
+
+
+def hide_option(module, key, shown):
+    """The value of the no_log option `key`, for the run. Afterwards module.params shows `shown`
+    in its place (a summary, say), and module.no_log_values holds the other no_log options only."""
+    value = module.params.get(key)
+    module.no_log_values = _other_secrets(module, key)
+    module.params[key] = shown
+    return value
+
+
+def _other_secrets(module, key):
+    return set(str(module.params[name]) for name, spec in module.argument_spec.items()
+               if spec.get('no_log') and name != key and module.params.get(name))
 
 
 def masked(entry, secret_keys):
