@@ -125,7 +125,7 @@ class DovecotServer:
         """Save a message into the user's INBOX as a delivery would (``doveadm save``)."""
         message = 'From: sender@example.net\nTo: %s\nSubject: %s\n\n%s' % (email, subject, body)
         proc = subprocess.run(['doveadm', '-c', self.config, 'save', '-u', email], input=message,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
         self.last_error = proc.stderr
         return proc.returncode == 0
 

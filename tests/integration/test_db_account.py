@@ -52,16 +52,15 @@ def test_lookup_account_is_made_once_logs_in_and_only_reads(mariadb, db, run_tas
 
 def test_password_rotation_and_privileges_change_only_what_differs(mariadb, db, run_tasks):
     name = 'adm_%s' % db.name[-12:].replace('-', '_')
-    base = dict(name=name, host='127.0.0.1', password=PASSWORD)
-    rotated = dict(base, password=NEW_PASSWORD)
+    where = dict(name=name, host='127.0.0.1')
     run = run_tasks([
-        account(task_name='create', **base),
-        account(task_name='on_create keeps', update_password='on_create', **rotated),
-        account(task_name='rotate', diff=True, **rotated),
+        account(task_name='create', password=PASSWORD, **where),
+        account(task_name='on_create keeps', update_password='on_create', password=NEW_PASSWORD, **where),
+        account(task_name='rotate', diff=True, password=NEW_PASSWORD, **where),
         account(task_name='grant', privileges=['SELECT', 'INSERT', 'UPDATE', 'DELETE'], diff=True,
-                **rotated),
+                password=NEW_PASSWORD, **where),
         account(task_name='grant again', privileges=['DELETE', 'UPDATE', 'INSERT', 'SELECT'],
-                **rotated),
+                password=NEW_PASSWORD, **where),
     ], module_defaults=root_defaults(mariadb, db))
     assert_ok(run, run.task('on_create keeps'), False)
     assert_ok(run, run.task('rotate'), True)

@@ -26,7 +26,7 @@ def audit(directory, domains=None):
     for cycle in graph.all_cycles():
         if any(wanted(node) for node in cycle):
             problems.append(problem('alias_loop', cycle[0], 'forwarding loop %s: Postfix defers this mail'
-                                     % describe(cycle)))
+                                    % describe(cycle)))
     local_domains = set(directory.domains)
     for source, destinations in sorted(directory.aliases.items()):
         if not wanted(source):
@@ -34,8 +34,8 @@ def audit(directory, domains=None):
         for destination in sorted(destinations):
             if _bounces(graph, local_domains, destination):
                 problems.append(problem('alias_no_mailbox', source, "alias %s forwards to %s, a local address "
-                                         "with no mailbox, alias or catch-all: that mail bounces"
-                                         % (source, destination)))
+                                        "with no mailbox, alias or catch-all: that mail bounces"
+                                        % (source, destination)))
     problems.extend(_duplicate_aliases(directory, wanted))
     problems.extend(_user_problems(directory, wanted))
     return problems
@@ -65,14 +65,14 @@ def _user_problems(directory, wanted):
         scheme, dummy = split_scheme(password)
         if scheme is None:
             yield problem('hash_no_scheme', email, 'the password of %s has no {SCHEME} prefix; with no '
-                           'default_pass_scheme set, Dovecot cannot check it and the user cannot log in' % email)
+                          'default_pass_scheme set, Dovecot cannot check it and the user cannot log in' % email)
         elif scheme not in DOVECOT_SCHEMES:
             yield problem('hash_unknown_scheme', email, 'the password of %s has the scheme {%s}, which Dovecot '
-                           'does not know: the user cannot log in' % (email, scheme))
+                          'does not know: the user cannot log in' % (email, scheme))
         if quota is not None and quota > INT11_QUOTA_MAX:
             yield problem('quota_overflow', email, 'the quota of %s (%d bytes) does not fit an int(11) quota '
-                           'column (at most %d): moving it to a server with the older schema fails'
-                           % (email, quota, INT11_QUOTA_MAX))
+                          'column (at most %d): moving it to a server with the older schema fails'
+                          % (email, quota, INT11_QUOTA_MAX))
         if domain is None or domain.lower() != domain_of(email):
             yield problem('user_domain_mismatch', email, 'user %s is filed under the domain %s, not its own'
-                           % (email, domain))
+                          % (email, domain))
