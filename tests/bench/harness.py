@@ -21,13 +21,17 @@ from database import Database  # noqa: E402
 from mariadb_server import ADMIN_PASSWORD, ADMIN_USER, MariaDBServer  # noqa: E402
 
 
-class MailDatabase:
-    """A running server with one database holding the guide's Bookworm schema."""
+def start_server(base_dir):
+    return MariaDBServer(os.path.join(base_dir, 'mariadb')).start()
 
-    def __init__(self, base_dir):
-        self.server = MariaDBServer(os.path.join(base_dir, 'mariadb')).start()
+
+class MailDatabase:
+    """A running server (started here, or given) with one database holding the guide's Bookworm schema."""
+
+    def __init__(self, base_dir, server=None, worker='bench'):
+        self.server = server or start_server(base_dir)
         try:
-            self.database = Database(self.server, 'bookworm', worker='bench')
+            self.database = Database(self.server, 'bookworm', worker=worker)
         except Exception:
             self.server.stop()
             raise
@@ -56,3 +60,18 @@ class MailDatabase:
 def build_collection(workdir):
     """Build and install the collection offline; returns the collections path."""
     return install_collection(workdir)
+
+
+def fresh_database(server, name):
+    """One more empty database with the Bookworm schema on a running server."""
+    return MailDatabase(None, server=server, worker=name.replace('-', '_'))
+
+
+_COLLECTIONS = {}
+
+
+def collections(workdir):
+    """The collection built once per benchmark run."""
+    if workdir not in _COLLECTIONS:
+        _COLLECTIONS[workdir] = build_collection(os.path.join(workdir, 'collection'))
+    return _COLLECTIONS[workdir]

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 
+import yaml
+
 import module_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,14 +52,18 @@ class PlaybookRunner:
         self.module_defaults = module_defaults
         self.count = 0
 
-    def run(self, tasks, variables=None, measure_modules=False, timeout=1800):
-        """Run ``tasks`` in one play on localhost; ``variables`` go into a vars file. Fails on a failed task."""
+    def run(self, tasks, variables=None, measure_modules=False, timeout=1800, vars_yaml=False):
+        """Run ``tasks`` in one play on localhost; ``variables`` go into a vars file (JSON, or
+        YAML with ``vars_yaml``). Fails on a failed task."""
         self.count += 1
         rundir = os.path.join(self.workdir, 'play%02d' % self.count)
         os.makedirs(rundir)
-        vars_file = os.path.join(rundir, 'vars.json')
+        vars_file = os.path.join(rundir, 'vars.yml' if vars_yaml else 'vars.json')
         with open(vars_file, 'w', encoding='utf-8') as handle:
-            json.dump(variables or {}, handle)
+            if vars_yaml:
+                yaml.dump(variables or {}, handle, Dumper=getattr(yaml, 'CSafeDumper', yaml.SafeDumper))
+            else:
+                json.dump(variables or {}, handle)
         play = {'hosts': 'localhost', 'gather_facts': False, 'vars_files': [vars_file],
                 'module_defaults': {GROUP: self.module_defaults}, 'tasks': tasks}
         playbook = os.path.join(rundir, 'playbook.yml')
