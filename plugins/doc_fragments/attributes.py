@@ -16,11 +16,6 @@ attributes:
   diff_mode:
     description: Shows before and after of what changes, never a password or hash.
     support: full
-  action_group:
-    description: Use C(group/ispmail.mailserver.all) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - ispmail.mailserver.all
 '''
 
     # ispmail_directory: an action plugin reads the file; check mode rehearses and rolls back.
@@ -35,11 +30,6 @@ attributes:
   diff_mode:
     description: Shows, per table, what is added, changed and removed (by address), never a password or hash.
     support: full
-  action_group:
-    description: Use C(group/ispmail.mailserver.all) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - ispmail.mailserver.all
 '''
 
     # ispmail_info reads the database only.
@@ -52,6 +42,11 @@ attributes:
   diff_mode:
     description: Nothing changes, so there is no diff.
     support: none
+'''
+
+    # Every module: the action group that module_defaults sets the connection options for.
+    ACTION_GROUP = r'''
+attributes:
   action_group:
     description: Use C(group/ispmail.mailserver.all) in C(module_defaults) to set the connection options once.
     support: full

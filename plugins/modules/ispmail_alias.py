@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
   - ispmail.mailserver.attributes
+  - ispmail.mailserver.attributes.action_group
 options:
   source:
     description:

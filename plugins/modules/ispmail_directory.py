@@ -31,6 +31,7 @@ author:
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
   - ispmail.mailserver.attributes.directory_module
+  - ispmail.mailserver.attributes.action_group
 options:
   src:
     description:

@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - ispmail.mailserver.mariadb
   - ispmail.mailserver.attributes.info_module
+  - ispmail.mailserver.attributes.action_group
 options:
   domains:
     description:

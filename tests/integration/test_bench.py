@@ -10,15 +10,21 @@ import sys
 
 from ansible_runner import REPO_ROOT
 
-RUN = os.path.join(REPO_ROOT, 'tests', 'bench', 'run.py')
+BENCH = os.path.join(REPO_ROOT, 'tests', 'bench')
+
+
+def small_run(script, tmp_path):
+    """(figures, output) of a --small run of a benchmark script."""
+    figures = tmp_path / 'figures.json'
+    proc = subprocess.run([sys.executable, os.path.join(BENCH, script), '--small', '--json', str(figures),
+                           '--workdir', str(tmp_path / 'w')],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    return json.loads(figures.read_text()), proc
 
 
 def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
-    figures = tmp_path / 'figures.json'
-    proc = subprocess.run([sys.executable, RUN, '--small', '--json', str(figures), '--workdir', str(tmp_path / 'w')],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    results = json.loads(figures.read_text())
+    results, proc = small_run('run.py', tmp_path)
     runs = dict((run['key'], run) for run in results['runs'])
     assert list(runs) == ['create', 'always', 'on_create', 'change']
 
@@ -38,3 +44,12 @@ def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
     assert all(task['peak_kb'] > 10000 for run in runs.values() for task in run['tasks'].values())
     assert '| list form: first creation |' in proc.stdout
     assert '| loop / list |' in proc.stdout
+
+
+def test_small_directory_benchmark_runs_both_sides_and_prints_the_table(tmp_path):
+    (fleet,), proc = small_run('directory_bench.py', tmp_path)
+    assert fleet['users'] == 20 and fleet['aliases'] == 20
+    for side in ('lists', 'file'):
+        for step in ('create', 'always', 'on_create'):
+            assert fleet[side][step]['module'] > 0 and fleet[side][step]['wall'] > fleet[side][step]['module']
+    assert '| create |' in proc.stdout and 'first creation:' in proc.stdout
