@@ -7,8 +7,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import MariaDB
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.postgresql import PostgreSQL
 
-ENGINES = {MariaDB.name: MariaDB}
+ENGINES = {MariaDB.name: MariaDB, PostgreSQL.name: PostgreSQL}
 DEFAULT = MariaDB.name
 
 

@@ -9,6 +9,7 @@ __metaclass__ = type
 
 def connection_argument_spec():
     return dict(
+        engine=dict(type='str', choices=['mariadb', 'postgresql'], default='mariadb'),
         login_host=dict(type='str'),
         login_port=dict(type='int'),
         login_user=dict(type='str'),
