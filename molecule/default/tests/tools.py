@@ -40,10 +40,10 @@ def send_sized(to, subject, size, sender="tester@example.com"):
 
     The stage that answered last (mail, rcpt or data), its code and text.
     """
-    header = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n" % (sender, to, subject)
-    line = "x" * 998 + "\r\n"
-    body = line * max(0, (size - len(header)) // len(line))
-    message = (header + body + "Test message %s.\r\n" % subject).encode()
+    text = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\nTest message %s.\r\n" % (sender, to, subject, subject)
+    missing = max(0, size - len(text))
+    lines = ["x" * 78] * (missing // 80) + ["x" * max(0, missing % 80 - 2)]
+    message = (text + "\r\n".join(lines) + "\r\n").encode()
     with smtplib.SMTP("127.0.0.1", 25, timeout=30) as smtp:
         smtp.ehlo("client.example.com")
         for stage, call in (("mail", lambda: smtp.mail(sender, ["SIZE=%d" % len(message)])),
