@@ -35,6 +35,26 @@ def send(to, subject, server="127.0.0.1", sender="tester@example.com"):
     return [code, text.decode()]
 
 
+def send_sized(to, subject, size, sender="tester@example.com"):
+    """Send a message of about size bytes to port 25, announcing its size (SMTP SIZE).
+
+    The stage that answered last (mail, rcpt or data), its code and text.
+    """
+    text = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\nTest message %s.\r\n" % (sender, to, subject, subject)
+    missing = max(0, size - len(text))
+    lines = ["x" * 78] * (missing // 80) + ["x" * max(0, missing % 80 - 2)]
+    message = (text + "\r\n".join(lines) + "\r\n").encode()
+    with smtplib.SMTP("127.0.0.1", 25, timeout=30) as smtp:
+        smtp.ehlo("client.example.com")
+        for stage, call in (("mail", lambda: smtp.mail(sender, ["SIZE=%d" % len(message)])),
+                            ("rcpt", lambda: smtp.rcpt(to)),
+                            ("data", lambda: smtp.data(message))):
+            code, text = call()
+            if code != 250:
+                break
+    return [stage, code, text.decode(), len(message)]
+
+
 def delivered(mailbox, subject, timeout=30):
     """Files in the mailbox's Maildir/new whose Subject is subject, waiting for delivery."""
     local, domain = mailbox.split("@")
