@@ -22,3 +22,49 @@ retry() {
 }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ensure_venv DIR PIP-ARGS...: a virtualenv at DIR holding what `pip install PIP-ARGS` installs.
+# pip runs again only when the arguments, or a requirements file among them, change.
+ensure_venv() {
+  local dir=$1 want arg; shift
+  want=$({ printf '%s\n' "$@"; for arg in "$@"; do if [ -f "$arg" ]; then cat "$arg"; fi; done; } |
+    sha256sum | cut -d' ' -f1)
+  [ -x "$dir/bin/python" ] || "${PYTHON:-python3}" -m venv "$dir"
+  if [ "$(cat "$dir/.requirements.sha" 2>/dev/null)" != "$want" ]; then
+    log "pip: installing into ${dir#"$ROOT"/}: $*"
+    retry 5 "$dir/bin/pip" install -q --upgrade pip
+    retry 5 "$dir/bin/pip" install -q "$@"
+    echo "$want" >"$dir/.requirements.sha"
+  fi
+}
+
+# The oldest ansible-core the collection supports: the series of requires_ansible in
+# meta/runtime.yml (">=2.15.0" -> 2.15). The *-oldest test steps run with it, so the
+# claim is tested. ISPMAIL_ANSIBLE_CORE=2.16 picks another series.
+oldest_core() {
+  sed -n 's/^requires_ansible: *["'\'']*>= *\([0-9]*\.[0-9]*\).*/\1/p' "$ROOT/meta/runtime.yml"
+}
+
+# The newest ansible-core the tests run with: the pin in requirements-dev.txt, as a pip spec.
+newest_core_spec() {
+  grep -m1 '^ansible-core' "$ROOT/requirements-dev.txt" | sed 's/ *#.*//'
+}
+
+# core_spec SERIES -> a pip spec for the newest release of that series ("" -> the newest pin).
+core_spec() {
+  if [ -n "$1" ]; then printf 'ansible-core==%s.*\n' "$1"; else newest_core_spec; fi
+}
+
+# copy_tree DEST: the files git knows (tracked or new, not ignored) copied to DEST, as a
+# repository of its own (ansible-test and the packaging tools list files with git; inside this
+# repository .cache/ is ignored). Files deleted from the work tree but still in the index are
+# left out.
+copy_tree() {
+  local dest=$1
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  (cd "$ROOT" && git ls-files -co --exclude-standard -z |
+    while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done |
+    tar --null -cf - -T - | tar -xf - -C "$dest")
+  (cd "$dest" && git init -q && git add -A)
+}
