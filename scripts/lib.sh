@@ -68,3 +68,33 @@ copy_tree() {
     tar --null -cf - -T - | tar -xf - -C "$dest")
   (cd "$dest" && git init -q && git add -A)
 }
+
+# progress LABEL LOGFILE CMD...: runs CMD with its output in LOGFILE and shows that it is
+# alive: the seconds so far and LOGFILE's latest step (an Ansible TASK, a debootstrap "I:"
+# line, else its last line). On a terminal one line is redrawn; elsewhere a line every 20 s.
+# Returns CMD's status; on failure the end of LOGFILE is printed.
+progress() {
+  local label=$1 logfile=$2 pid rc=0 start=$SECONDS shown=$SECONDS line; shift 2
+  "$@" >"$logfile" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    line=$(grep -E '^(TASK \[|RUNNING HANDLER|I: )' "$logfile" | tail -n 1 | sed 's/ \**$//') || true
+    [ -n "$line" ] || line=$(tail -n 1 "$logfile" 2>/dev/null) || true
+    if [ -t 2 ]; then
+      printf '\r\033[K    %s, %d s: %.70s' "$label" $((SECONDS - start)) "$line" >&2
+    elif ((SECONDS - shown >= 20)); then
+      shown=$SECONDS
+      printf '    %s, %d s: %.70s\n' "$label" $((SECONDS - start)) "$line" >&2
+    fi
+  done
+  wait "$pid" || rc=$?
+  if [ -t 2 ]; then printf '\r\033[K' >&2; fi
+  if ((rc)); then
+    log "$label failed after $((SECONDS - start)) s; the end of $logfile:"
+    tail -n 40 "$logfile" >&2
+  else
+    log "$label done in $((SECONDS - start)) s"
+  fi
+  return "$rc"
+}
