@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Checks the tarball of ``ansible-galaxy collection build`` for what users of Galaxy,
 Automation Hub and execution environments rely on (scripts/test-package runs it):
 
@@ -6,7 +5,7 @@ Automation Hub and execution environments rely on (scripts/test-package runs it)
 - no URL field holds a placeholder (leave a field out when it has no real value);
 - the execution-environment files are in it.
 
-Usage: check-artifact.py TARBALL. Prints one line per problem; exit 1 if any.
+Usage: python3 scripts/check-artifact.py TARBALL. Prints one line per problem; exit 1 if any.
 """
 
 import json

@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 """Logs in to the demo's mail server the way a mail client would, from this machine: IMAPS on
 port 993 (and counts the inbox) and SMTP submission on port 587 with STARTTLS and AUTH.
 scripts/demo runs it so that the login it prints is one that works.
 
-Usage: demo-login-check.py HOST USER PASSWORD. Exit 1 when a login fails.
+Usage: python3 scripts/demo-login-check.py HOST USER PASSWORD. Exit 1 when a login fails.
 """
 
 import imaplib
