@@ -18,7 +18,7 @@ import time
 
 import yaml
 
-import module_process
+from tests.bench import module_process
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CALLBACK_DIR = os.path.join(HERE, 'callback_plugins')

@@ -13,7 +13,7 @@ Per item compares like with like: the users task of the first creation against t
 form creating users in a loop, both hashing every password with BLF-CRYPT.
 """
 
-import scenarios
+from tests.bench import scenarios
 
 MIB = 1024.0
 TARGETS = {'create': 60.0, 'always': 15.0, 'on_create': 5.0}   # seconds of the list tasks

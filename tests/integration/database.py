@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-import dbdump
+from tests.integration import dbdump
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'schemas')
 SCHEMAS = ('bookworm', 'trixie', 'bullseye', 'buster')

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers of the list-form and ispmail_info tests: one job, read list results and build info tasks."""
 
-from helpers import task
+from tests.integration.helpers import task
 
 PASSWORD = 'Correct-Horse-7!battery'
 OTHER_PASSWORD = 'Tr0ub4dor&3-other'

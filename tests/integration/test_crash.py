@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Crashes in the middle of a large list run: MariaDB killed (SIGKILL), and the module's own process killed.
 
-A private mariadbd (reliability_support.ScratchServer, durable commits) is killed while a run of
+A private mariadbd (mariadb_server.ScratchServer, durable commits) is killed while a run of
 ispmail_user with 1,000 new users, 100 quota changes and 100 removals (exclusive) is writing. A
 trigger that sleeps a little per row holds the write open long enough to kill it at a known point;
 the test waits until InnoDB reports the run's transaction has written rows before it kills.
@@ -22,12 +22,13 @@ import uuid
 
 import pytest
 
-import dovecot_pw
-from ansible_runner import Runner
-from database import Database
-from helpers import TRACEBACK_MARKERS, user
-from reliability_support import (ScratchServer, admin_defaults, module_processes, open_transactions,
-                                 record_figures, wait_for_writes, wait_until_no_transaction)
+from tests.integration import dovecot_pw
+from tests.integration.playbook_runner import Runner
+from tests.integration.database import Database
+from tests.integration.helpers import TRACEBACK_MARKERS, user
+from tests.integration.mariadb_server import ScratchServer
+from tests.integration.reliability_support import (module_processes, open_transactions, record_figures, wait_for_writes,
+                                                   wait_until_no_transaction)
 
 NEW, KEPT, REMOVED = 1000, 100, 100
 DOMAIN = 'big.example'
@@ -148,7 +149,7 @@ def test_mariadb_killed_mid_write(server, collections_path, tmp_path, ready_hash
     db = seed(server)
     slow_down(db, 'BEFORE DELETE', 0.03)
     before = db.snapshot()
-    defaults = admin_defaults(server, db.name)
+    defaults = server.admin_params(db.name)
     runner = Runner(collections_path, tmp_path / 'runs')
     watcher = server.connect()
     job = Background(runner, [big_run(ready_hash)], defaults)
@@ -178,7 +179,7 @@ def test_mariadb_killed_mid_write(server, collections_path, tmp_path, ready_hash
 def test_mariadb_killed_after_commit(server, collections_path, tmp_path, ready_hash):
     """SIGKILL right after the run reported success: the whole new state survives the crash."""
     db = seed(server)
-    defaults = admin_defaults(server, db.name)
+    defaults = server.admin_params(db.name)
     runner = Runner(collections_path, tmp_path / 'runs')
     run = runner.run([big_run(ready_hash)], module_defaults=defaults)
     assert run.rc == 0, run.describe()
@@ -197,7 +198,7 @@ def test_mariadb_killed_at_any_moment(server, collections_path, tmp_path, ready_
     db = seed(server)
     slow_down(db, 'BEFORE INSERT', 0.001)
     before = db.snapshot()
-    defaults = admin_defaults(server, db.name)
+    defaults = server.admin_params(db.name)
     runner = Runner(collections_path, tmp_path / 'runs')
     watcher = server.connect()
     job = Background(runner, [big_run(ready_hash)], defaults)
@@ -226,7 +227,7 @@ def test_module_process_killed_mid_write(server, collections_path, tmp_path, rea
     db = seed(server)
     slow_down(db, 'BEFORE INSERT', 0.002)
     before = db.snapshot()
-    defaults = admin_defaults(server, db.name)
+    defaults = server.admin_params(db.name)
     runner = Runner(collections_path, tmp_path / 'runs')
     watcher = server.connect()
     marker = uuid.uuid4().hex

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-import dovecot_pw
-from helpers import alias, assert_clean_failure, assert_no_traceback, assert_ok, domain, user
-from lists_support import GIB, OTHER_PASSWORD, PASSWORD, counts, is_absent, list_diff, outcomes, prediction_matches
+from tests.integration import dovecot_pw
+from tests.integration.helpers import alias, assert_clean_failure, assert_no_traceback, assert_ok, domain, user
+from tests.integration.lists_support import GIB, OTHER_PASSWORD, PASSWORD, counts, is_absent, list_diff, outcomes, prediction_matches
 
 
 def test_plain_strings_and_top_level_defaults(db, run_tasks, postmap):
