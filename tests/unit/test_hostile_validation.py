@@ -15,13 +15,12 @@ from hypothesis import HealthCheck, assume, example, given, settings, strategies
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import BCRYPT_MAX, make_hash, verify
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
     PASSWORD_MAX, check_password, check_password_hash)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import column
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import Schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import check_quota_fits
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
     check_length, normalize_address, normalize_domain, normalize_mailbox, normalize_source)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
+from tests.unit.schema_builder import schema
 
 MANY = settings(max_examples=500, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -268,13 +267,6 @@ def _password_hashes_are_checked_without_being_shown(value):
 
 # -- quotas ------------------------------------------------------------------------------------------
 UNITS = {'': 0, 'B': 0, 'K': 1, 'KB': 1, 'M': 2, 'MB': 2, 'G': 3, 'GB': 3, 'T': 4, 'TB': 4}
-
-
-def schema(quota_type):
-    return Schema({('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50),
-                   ('virtual_users', 'email'): column('varchar', 'varchar(100)', 100),
-                   ('virtual_aliases', 'source'): column('varchar', 'varchar(100)', 100),
-                   ('virtual_users', 'quota'): column(quota_type.split('(')[0], quota_type, None)})
 
 
 @MANY
