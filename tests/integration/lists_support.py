@@ -1,7 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Helpers of the list-form and ispmail_info tests: one job, read list results and build info tasks."""
+"""Helpers of the list-form and ispmail_info tests: one job, read list results and build info tasks.
+
+Provides (no fixtures):
+  info(...), on(database, entry)                       ispmail_info tasks, a task against another database
+  outcomes, list_diff, counts, is_absent, prediction_matches   reading list-form results
+  PASSWORD, OTHER_PASSWORD, GIB
+"""
 
 from tests.integration.helpers import task
 

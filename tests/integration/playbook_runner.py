@@ -9,6 +9,12 @@ user would get it. :class:`Runner` writes a playbook around a list of tasks,
 runs it against localhost (connection local, this virtualenv's Python) with only
 that collections path, and returns a :class:`RunResult` with every task's
 result (from the ``ispt_results`` callback) and the full console text.
+
+Provides (no fixtures; conftest.py makes ``collections_path``, ``runner``, ``run_tasks``):
+  install_collection(workdir)        build + offline install; returns the collections path
+  Runner(collections_path, workdir)  run(tasks, module_defaults=..., check, diff, ...) -> RunResult
+  RunResult, TaskRecord              rc, text, tasks, task(name), snapshot(name), describe()
+  clean_env(**extra), tool(name), REPO_ROOT
 """
 
 import glob

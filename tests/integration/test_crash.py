@@ -12,6 +12,9 @@ After each crash the database must hold the state from before the run (or, when 
 committed, the whole new state): compared row by row with a snapshot. A re-run must converge and
 report exactly what it changed (and, checked after the first crash and after the commit, the run
 after it must change nothing).
+
+Fixtures of this file: crash_server (module scope, a mariadb_server.ScratchServer),
+server (function scope, crash_server restarted when a test left it down), ready_hash (module scope).
 """
 
 import os
