@@ -11,6 +11,8 @@ three module processes (all their threads), "playbook CPU" that of every process
 Ansible's included: what the work cost, however busy the machine was.
 Per item compares like with like: the users task of the first creation against the single
 form creating users in a loop, both hashing every password with BLF-CRYPT.
+
+Provides (no fixtures): render(results).
 """
 
 from tests.bench import scenarios
