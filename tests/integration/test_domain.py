@@ -10,7 +10,7 @@ import pytest
 
 from tests.integration.database import SCHEMAS
 from tests.integration.helpers import (assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction,
-                                      diff_of, domain)
+                                       diff_of, domain)
 
 
 @pytest.mark.parametrize('db', SCHEMAS, indirect=True)
