@@ -5,6 +5,11 @@
 
 Session scope (one per pytest-xdist worker, so workers share nothing):
   mariadb           a throwaway MariaDB server (mariadb_server.MariaDBServer, a db_server.DatabaseServer)
+  db_server         the server of the engine under test: ``mariadb``, or with ``--engine postgresql``
+                    a throwaway PostgreSQL (postgresql_server.PostgreSQLServer). With that option,
+                    the tests that need MariaDB itself (they use ``mariadb`` or ``scratch_server``,
+                    or a schema variant other than the default, or are marked mariadb_schema) are
+                    deselected, and without it those marked postgresql_only: the run says how many.
   collections_path  the collection built and installed offline (playbook_runner.py)
   runner            runs playbooks against that collections path
 Function scope:
@@ -30,6 +35,38 @@ import pytest
 from tests.integration.database import Database, SCHEMAS
 from tests.integration.mariadb_server import MariaDBServer, ScratchServer
 from tests.integration.playbook_runner import Runner, install_collection
+from tests.integration.postgresql_server import PostgreSQLServer
+
+MARIADB_ONLY_FIXTURES = ('mariadb', 'scratch_server')
+
+
+def pytest_addoption(parser):
+    parser.addoption('--engine', choices=('mariadb', 'postgresql'), default='mariadb',
+                     help='the database engine the module tests run against (default mariadb)')
+
+
+def _needs_mariadb(item):
+    if item.get_closest_marker('mariadb_schema') is not None:
+        return True
+    if any(name in MARIADB_ONLY_FIXTURES for name in getattr(item, 'fixturenames', ())):
+        return True
+    callspec = getattr(item, 'callspec', None)
+    return callspec is not None and callspec.params.get('db', 'bookworm') != 'bookworm'
+
+
+def _wrong_engine(item, engine):
+    if engine == 'postgresql':
+        return _needs_mariadb(item)
+    return item.get_closest_marker('postgresql_only') is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    engine = config.getoption('--engine')
+    kept = [item for item in items if not _wrong_engine(item, engine)]
+    deselected = [item for item in items if _wrong_engine(item, engine)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 _DEFAULT = object()
 
@@ -49,6 +86,19 @@ def mariadb(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def db_server(request):
+    if request.config.getoption('--engine') != 'postgresql':
+        yield request.getfixturevalue('mariadb')
+        return
+    server = PostgreSQLServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope='session')
 def collections_path(tmp_path_factory):
     return install_collection(str(tmp_path_factory.mktemp('collection')))
 
@@ -59,12 +109,12 @@ def runner(collections_path, tmp_path_factory):
 
 
 @pytest.fixture
-def make_db(mariadb):
+def make_db(db_server):
     created = []
 
     def factory(schema='bookworm', name=None):
         assert schema is None or schema in SCHEMAS, schema
-        database = Database(mariadb, schema, _worker(), name=name)
+        database = Database(db_server, schema, _worker(), name=name)
         created.append(database)
         return database
 
@@ -79,8 +129,8 @@ def db(request, make_db):
 
 
 @pytest.fixture
-def admin_defaults(mariadb, db):
-    return mariadb.admin_params(db.name)
+def admin_defaults(db_server, db):
+    return db_server.admin_params(db.name)
 
 
 @pytest.fixture
@@ -96,8 +146,8 @@ def run_tasks(runner, admin_defaults):
 
 
 @pytest.fixture
-def postmap(mariadb, db, tmp_path):
-    return mariadb.lookups(tmp_path / 'postfix', db.name)
+def postmap(db_server, db, tmp_path):
+    return db_server.lookups(tmp_path / 'postfix', db.name)
 
 
 @pytest.fixture

@@ -17,19 +17,23 @@ Provides (no fixtures; conftest.py makes ``db`` and ``make_db``):
 import itertools
 import json
 import os
-import sys
 
 from tests.integration import dbdump
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'schemas')
 SCHEMAS = ('bookworm', 'trixie', 'bullseye', 'buster')
-DBDUMP_SCRIPT = os.path.abspath(dbdump.__file__)
+# PostgreSQL has one schema, the role's; it stands in for the default variant.
+POSTGRESQL_SCHEMA = os.path.join(os.path.dirname(SCHEMA_DIR), '..', 'roles', 'server', 'files', 'schema-postgresql.sql')
 
 _counter = itertools.count(1)
 
 
-def schema_sql(schema):
-    with open(os.path.join(SCHEMA_DIR, schema + '.sql'), encoding='utf-8') as handle:
+def schema_sql(schema, engine='mariadb'):
+    path = os.path.join(SCHEMA_DIR, schema + '.sql')
+    if engine == 'postgresql':
+        # One schema (the variants are MariaDB's); tests parametrized by variant run on MariaDB only.
+        path = POSTGRESQL_SCHEMA
+    with open(path, encoding='utf-8') as handle:
         text = handle.read()
     lines = [line for line in text.splitlines() if not line.lstrip().startswith('--')]
     return [stmt.strip() for stmt in '\n'.join(lines).split(';') if stmt.strip()]
@@ -41,17 +45,21 @@ class Database:
         self.server = server
         self.schema = schema
         self.name = name or 'ispt_%s_%d_%s' % (worker, next(_counter), schema or 'empty')
-        server.execute('CREATE DATABASE `%s`' % self.name)
+        self.engine = server.engine
+        server.execute('CREATE DATABASE %s' % server.quote(self.name))
         self.conn = server.connect(self.name)
         with self.conn.cursor() as cur:
-            for statement in schema_sql(schema) if schema else ():
+            for statement in schema_sql(schema, self.engine) if schema else ():
                 cur.execute(statement)
+        if schema:
+            server.prepare(self.name)
 
     def drop(self):
         try:
             self.conn.close()
         finally:
-            self.server.execute('DROP DATABASE IF EXISTS `%s`' % self.name)
+            force = ' WITH (FORCE)' if self.engine == 'postgresql' else ''
+            self.server.execute('DROP DATABASE IF EXISTS %s%s' % (self.server.quote(self.name), force))
 
     # -- raw SQL ---------------------------------------------------------------------------
     def query(self, sql, args=None):
@@ -60,14 +68,20 @@ class Database:
             return list(cur.fetchall())
 
     def execute(self, sql, args=None):
+        """Run one statement; returns the new row's id after an INSERT."""
+        returning = self.engine == 'postgresql' and sql.lstrip().upper().startswith('INSERT')
         with self.conn.cursor() as cur:
-            cur.execute(sql, args)
-            return cur.lastrowid
+            cur.execute(sql + (' RETURNING id' if returning else ''), args)
+            return cur.fetchone()[0] if returning else getattr(cur, 'lastrowid', None)
+
+    def binary(self, column):
+        """SQL for a text column's exact bytes (no case folding by the collation)."""
+        return "convert_to(%s, 'UTF8')" % column if self.engine == 'postgresql' else 'CAST(%s AS BINARY)' % column
 
     def has_column(self, table, column):
         return bool(self.query(
             'SELECT 1 FROM information_schema.columns WHERE table_schema=%s AND table_name=%s AND column_name=%s',
-            (self.name, table, column)))
+            ('public' if self.engine == 'postgresql' else self.name, table, column)))
 
     @property
     def has_quota(self):
@@ -117,7 +131,7 @@ class Database:
                                                    (source,)))
 
     def counts(self):
-        return {table: self.query('SELECT COUNT(*) FROM `%s`' % table)[0][0] for table in dbdump.TABLES}
+        return {table: self.query('SELECT COUNT(*) FROM %s' % table)[0][0] for table in dbdump.TABLES}
 
     def snapshot(self):
         """Every row of the three tables; equal snapshots mean nothing was written."""
@@ -127,7 +141,7 @@ class Database:
         """An ansible task that prints :meth:`snapshot` (parse it with ``RunResult.snapshot(name)``)."""
         return {
             'name': name,
-            'ansible.builtin.command': {'argv': [sys.executable, DBDUMP_SCRIPT, self.server.socket, self.name]},
+            'ansible.builtin.command': {'argv': self.server.dump_command(self.name)},
             'changed_when': False,
         }
 
@@ -137,6 +151,13 @@ class Database:
         ``condition`` is SQL over NEW/OLD, e.g. ``NEW.destination = 'boom@example.org'``.
         """
         trigger = 'ispt_fail_%s_%s' % (table, event.split()[-1].lower())
+        if self.engine == 'postgresql':
+            row = 'OLD' if event.split()[-1].upper() == 'DELETE' else 'NEW'
+            self.execute("CREATE FUNCTION %s() RETURNS trigger AS $$ BEGIN IF %s THEN RAISE EXCEPTION '%s'; "
+                         "END IF; RETURN %s; END $$ LANGUAGE plpgsql" % (trigger, condition, message, row))
+            self.execute('CREATE TRIGGER %s %s ON %s FOR EACH ROW EXECUTE FUNCTION %s()'
+                         % (trigger, event, table, trigger))
+            return
         self.execute(
             "CREATE TRIGGER `%s` %s ON `%s` FOR EACH ROW BEGIN IF %s THEN "
             "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '%s'; END IF; END" % (trigger, event, table, condition, message))

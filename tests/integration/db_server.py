@@ -54,6 +54,17 @@ class DatabaseServer:
         finally:
             conn.close()
 
+    def quote(self, name):
+        """An identifier (a database or table name) quoted for this engine."""
+        return '`%s`' % name
+
+    def prepare(self, database):
+        """After a test database got its tables: what the engine needs besides (grants)."""
+
+    def dump_command(self, database):
+        """The argv of dbdump.py printing ``database``'s rows, for a task between module tasks."""
+        raise NotImplementedError
+
     def lookups(self, directory, database):
         """Postfix's lookups (``postmap -q``) against ``database``, as the read-only account."""
         raise NotImplementedError

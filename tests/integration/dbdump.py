@@ -5,7 +5,8 @@
 
 Used by the tests directly (``dump(conn)``) and as a script run by an
 ``ansible.builtin.command`` task between module tasks of one playbook
-(``python dbdump.py SOCKET DATABASE``), so that a test can prove that a
+(``python dbdump.py mariadb SOCKET DATABASE`` or
+``python dbdump.py postgresql SOCKET_DIR DATABASE PORT PASSWORD``), so that a test can prove that a
 check-mode or failed task wrote nothing without starting a second playbook.
 
 Provides (no fixtures): dump(conn), TABLES; main(argv) when run as a script.
@@ -22,18 +23,24 @@ def dump(conn):
     out = {}
     with conn.cursor() as cur:
         for table in TABLES:
-            cur.execute('SELECT * FROM `%s` ORDER BY id' % table)
+            cur.execute('SELECT * FROM %s ORDER BY id' % table)
             names = [col[0] for col in cur.description]
             out[table] = [dict(zip(names, row)) for row in cur.fetchall()]
     return out
 
 
-def main(argv):
+def connect(argv):
+    engine, socket_path, database = argv[1], argv[2], argv[3]
+    if engine == 'postgresql':
+        import psycopg  # pylint: disable=import-outside-toplevel
+        return psycopg.connect(host=socket_path, port=int(argv[4]), user='postgres', password=argv[5],
+                               dbname=database)
     import pymysql  # pylint: disable=import-outside-toplevel
+    return pymysql.connect(unix_socket=socket_path, user='root', password='', database=database, charset='utf8mb4')
 
-    socket_path, database = argv[1], argv[2]
-    conn = pymysql.connect(unix_socket=socket_path, user='root', password='', database=database,
-                           charset='utf8mb4')
+
+def main(argv):
+    conn = connect(argv)
     try:
         print(json.dumps(dump(conn), sort_keys=True, default=str))
     finally:

@@ -26,10 +26,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 
 import pymysql
 
+from tests.integration import dbdump
 from tests.integration.db_server import (ADMIN_PASSWORD, ADMIN_USER, DB_PATTERN, LOOKUP_PASSWORD, LOOKUP_USER,
                                          TLS_PASSWORD, TLS_USER, X509_USER, DatabaseServer)
 from tests.integration.postfix_lookup import PostfixLookups
@@ -179,6 +181,9 @@ class MariaDBServer(DatabaseServer):
 
     def lookups(self, directory, database):
         return PostfixLookups(directory, self.host, self.port, LOOKUP_USER, LOOKUP_PASSWORD, database)
+
+    def dump_command(self, database):
+        return [sys.executable, dbdump.__file__, 'mariadb', self.socket, database]
 
     def _create_accounts(self):
         statements = []

@@ -9,7 +9,8 @@ A private configuration directory (``postmap -c DIR``) keeps the host's
 
 Provides (no fixtures; conftest.py makes ``postmap`` and ``postmap_q`` through
 DatabaseServer.lookups):
-  PostfixLookups(directory, host, port, user, password, dbname)   query(key, table), is_domain(),
+  PostfixLookups(directory, host, port, user, password, dbname, engine='mariadb')
+                                                                  query(key, table), is_domain(),
                                                                   is_mailbox(), alias_destinations(), resolve()
   PostmapError, QUERIES
 """
@@ -38,23 +39,25 @@ class PostmapError(AssertionError):
 
 
 class PostfixLookups:
-    def __init__(self, directory, host, port, user, password, dbname):
+    def __init__(self, directory, host, port, user, password, dbname, engine='mariadb'):
         self.directory = str(directory)
+        # pgsql: maps, with the client encoding Postfix 3.7 does not default to (pgsql_table(5)).
+        self.map_type, extra = ('pgsql', 'encoding = UTF8\n') if engine == 'postgresql' else ('mysql', '')
         os.makedirs(self.directory, exist_ok=True)
         with open(os.path.join(self.directory, 'main.cf'), 'w', encoding='utf-8') as handle:
             handle.write(MAIN_CF)
         self.files = {}
         for table, (filename, query) in QUERIES.items():
-            path = os.path.join(self.directory, filename)
+            path = os.path.join(self.directory, filename.replace('mysql-', self.map_type + '-'))
             with open(path, 'w', encoding='utf-8') as handle:
-                handle.write('user = %s\npassword = %s\nhosts = %s:%d\ndbname = %s\nquery = %s\n'
-                             % (user, password, host, port, dbname, query))
+                handle.write('user = %s\npassword = %s\nhosts = %s:%d\ndbname = %s\nquery = %s\n%s'
+                             % (user, password, host, port, dbname, query, extra))
             os.chmod(path, 0o600)
             self.files[table] = path
 
     def query(self, key, table):
         """``postmap -q KEY mysql:FILE``: the value found, or None when the key is not found."""
-        proc = subprocess.run(['postmap', '-c', self.directory, '-q', key, 'mysql:' + self.files[table]],
+        proc = subprocess.run(['postmap', '-c', self.directory, '-q', key, self.map_type + ':' + self.files[table]],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, check=False)
         if proc.returncode == 0 and not proc.stderr.strip():
             return proc.stdout.strip()

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A throwaway PostgreSQL server for the integration tests: one job, start it and stop it.
 
-Provides (no fixtures; conftest.py makes ``mariadb`` from this one when the tests run with
+Provides (no fixtures; conftest.py makes ``db_server`` from this one when the tests run with
 ``--engine postgresql``):
   PostgreSQLServer   a db_server.DatabaseServer: the host's PostgreSQL (Debian 15 on 12, 17 on 13)
                      from a temporary data directory, run as the ``postgres`` system user, with
@@ -18,10 +18,12 @@ import glob
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import psycopg
 
+from tests.integration import dbdump
 from tests.integration.db_server import ADMIN_PASSWORD, ADMIN_USER, LOOKUP_PASSWORD, LOOKUP_USER, DatabaseServer
 from tests.integration.mariadb_server import free_port
 from tests.integration.postfix_lookup import PostfixLookups
@@ -99,13 +101,27 @@ class PostgreSQLServer(DatabaseServer):
                               engine=self.engine)
 
     def admin_params(self, database, host=None, **extra):
+        # The port is part of the socket's name (.s.PGSQL.PORT), so it goes with the socket too.
+        extra.setdefault('login_port', self.port)
         return super().admin_params(database, host, engine=self.engine, **extra)
+
+    def superuser_params(self, database):
+        """The modules' connection options for the superuser (database roles need one)."""
+        return {'engine': self.engine, 'login_unix_socket': self.socket, 'login_port': self.port,
+                'login_user': SUPERUSER, 'login_password': SUPERUSER_PASSWORD, 'login_db': database}
 
     def _create_accounts(self):
         self.execute("CREATE ROLE %s LOGIN PASSWORD '%s'" % (ADMIN_USER, ADMIN_PASSWORD),
                      "CREATE ROLE %s LOGIN PASSWORD '%s'" % (LOOKUP_USER, LOOKUP_PASSWORD))
 
-    def grant(self, database):
+    def quote(self, name):
+        return '"%s"' % name
+
+    def dump_command(self, database):
+        return [sys.executable, dbdump.__file__, 'postgresql', self.socket, database, str(self.port),
+                SUPERUSER_PASSWORD]
+
+    def prepare(self, database):
         """The guide's grants on a new database's tables: the admin's DML, the lookup's SELECT."""
         conn = self.connect(database)
         try:

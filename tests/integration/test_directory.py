@@ -123,7 +123,7 @@ def test_exclusive_removes_what_the_file_lacks_domains_only_with_force(db, run_t
     assert sorted(db.users()) == ['john@example.org'] and db.domains() == ['example.org'] and db.aliases() == []
 
 
-def test_round_trip_through_info_dest(db, make_db, run_tasks, tmp_path, mariadb, jane_hash):
+def test_round_trip_through_info_dest(db, make_db, run_tasks, tmp_path, db_server, jane_hash):
     db.add_domain('example.org')
     db.add_domain(IDN)
     db.add_user('john@example.org', dovecot_pw.make_hash('BLF-CRYPT', PASSWORD), quota=GIB)
@@ -140,7 +140,7 @@ def test_round_trip_through_info_dest(db, make_db, run_tasks, tmp_path, mariadb,
     assert_ok(run, run.task('export again'), False)
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     target = make_db('bookworm')
-    run = run_tasks([apply(dest), apply(dest, name='again')], module_defaults=mariadb.admin_params(target.name))
+    run = run_tasks([apply(dest), apply(dest, name='again')], module_defaults=db_server.admin_params(target.name))
     assert_ok(run, run.task('apply'), True)
     assert_ok(run, run.task('again'), False)
     assert target.users() == db.users() and target.aliases() == db.aliases() and target.domains() == db.domains()

@@ -61,6 +61,7 @@ def test_lookup_account_is_read_only_over_tcp(mariadb, db):
         conn.close()
 
 
+@pytest.mark.mariadb_schema
 @pytest.mark.parametrize('db', SCHEMAS, indirect=True)
 def test_schema_variant_loaded(db):
     quota = db.query("SELECT column_type FROM information_schema.columns WHERE table_schema=%s "

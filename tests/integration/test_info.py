@@ -144,7 +144,7 @@ def _feed(target, source_var, exclusive=False, task_prefix='', exclusive_domains
     ]
 
 
-def test_info_output_rebuilds_the_directory_on_another_server(db, make_db, run_tasks, mariadb, tmp_path):
+def test_info_output_rebuilds_the_directory_on_another_server(db, make_db, run_tasks, db_server, tmp_path):
     _seed(db)
     copy = make_db('trixie')  # another edition's schema
     run = run_tasks(
@@ -163,7 +163,7 @@ def test_info_output_rebuilds_the_directory_on_another_server(db, make_db, run_t
     for email, row in copy.users().items():
         assert dovecot_pw.verify(row['password'], USERS[email][1]), email
         assert row['quota'] == USERS[email][2]
-    postfix = mariadb.lookups(tmp_path / 'postfix-copy', copy.name)
+    postfix = db_server.lookups(tmp_path / 'postfix-copy', copy.name)
     assert postfix.is_domain(IDN)
     assert postfix.is_mailbox('jim@example.net')
     assert postfix.alias_destinations('postmaster@example.org') == ['jane@example.org', 'john@example.org']

@@ -56,11 +56,20 @@ class PostgreSQLAccounts(object):
             session.write_many('REVOKE ALL ON %s FROM %s' % (tables, role), [()])
         if privileges:
             session.write_many('GRANT %s ON %s TO %s' % (', '.join(privileges), tables, role), [()])
-        sequences = [row[0] for row in session.select(
-            "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(ARRAY[%s, %s, %s]) AS t", TABLES) if row[0]]
-        for sequence in sequences:
-            verb = 'GRANT USAGE ON SEQUENCE %s TO %s' if 'INSERT' in privileges else 'REVOKE ALL ON SEQUENCE %s FROM %s'
+        verb = 'GRANT USAGE ON SEQUENCE %s TO %s' if 'INSERT' in privileges else 'REVOKE ALL ON SEQUENCE %s FROM %s'
+        for sequence in _sequences(session):
             session.write_many(verb % (sequence, role), [()])
 
     def drop(self, session, account):
-        session.write_many('DROP ROLE %s' % _role(account.name), [()])
+        # A role that holds privileges cannot be dropped: take back those on the mail tables first.
+        role = _role(account.name)
+        session.write_many('REVOKE ALL ON %s FROM %s' % (', '.join(TABLES), role), [()])
+        for sequence in _sequences(session):
+            session.write_many('REVOKE ALL ON SEQUENCE %s FROM %s' % (sequence, role), [()])
+        session.write_many('DROP ROLE %s' % role, [()])
+
+
+def _sequences(session):
+    """The id sequences of the three tables (serial or identity columns)."""
+    return [row[0] for row in session.select(
+        "SELECT pg_get_serial_sequence(t, 'id') FROM unnest(ARRAY[%s, %s, %s]) AS t", TABLES) if row[0]]
