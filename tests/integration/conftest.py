@@ -68,6 +68,7 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
 
+
 _DEFAULT = object()
 
 

@@ -131,4 +131,3 @@ class PostgreSQLServer(DatabaseServer):
                 cur.execute('GRANT SELECT ON ALL TABLES IN SCHEMA public TO %s' % LOOKUP_USER)
         finally:
             conn.close()
-
