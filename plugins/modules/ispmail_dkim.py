@@ -14,10 +14,10 @@ version_added: 2.1.0
 description:
   - Keeps the DKIM key of a mail domain and selector in the key directory rspamd signs from
     (O(key_dir), as the role ispmail.mailserver.server sets it up), and makes the selector the
-    domain's active one in C(selectors.map). rspamd signs with it within a second: no reload
+    domain's active one in C(selectors.map). rspamd signs with it within a second, with no reload
     and no role run needed.
   - Returns the DNS record to publish (RV(dns_record)); never the private key.
-  - Without O(private_key) a key is generated once and kept: later runs change nothing. A fleet
+  - Without O(private_key) a key is generated once and kept, and later runs change nothing. A fleet
     gives every node the same O(private_key) (from a vault).
   - The domain must be a mail domain in the database; the module reads the database over the
     same connection options as the other modules, and writes only files on the host it runs on
