@@ -65,7 +65,7 @@ options:
       - The kind of key to generate (ignored with O(private_key), whose kind is its own).
       - V(ed25519) (RFC 8463) is not yet verified by every receiver; sign with an RSA key too
         (another selector) if you use it.
-      - An existing key of another kind is never replaced: use a new selector.
+      - An existing key of another kind is never replaced; use a new selector.
     type: str
     choices: [rsa, ed25519]
     default: rsa
