@@ -1,5 +1,5 @@
 # Shortcuts for the scripts under scripts/; each installs what it needs first.
-.PHONY: demo test setup integration sanity lint molecule bench clean
+.PHONY: demo test setup integration integration-oldest sanity sanity-oldest lint package molecule bench clean
 
 demo:        ## A mail server in a local container, managed by the collection
 	scripts/demo
@@ -10,7 +10,7 @@ test:        ## Every test, as CI runs it
 setup:       ## Debian packages and the .venv with Ansible, Molecule and the test tools
 	scripts/setup-host
 
-integration sanity lint molecule:
+integration integration-oldest sanity sanity-oldest lint package molecule:
 	scripts/test $@
 
 bench:       ## List form against the per-item loop: 100 domains, 10,000 users, 10,000 aliases

@@ -22,3 +22,79 @@ retry() {
 }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# ensure_venv DIR PIP-ARGS...: a virtualenv at DIR holding what `pip install PIP-ARGS` installs.
+# pip runs again only when the arguments, or a requirements file among them, change.
+ensure_venv() {
+  local dir=$1 want arg; shift
+  want=$({ printf '%s\n' "$@"; for arg in "$@"; do if [ -f "$arg" ]; then cat "$arg"; fi; done; } |
+    sha256sum | cut -d' ' -f1)
+  [ -x "$dir/bin/python" ] || "${PYTHON:-python3}" -m venv "$dir"
+  if [ "$(cat "$dir/.requirements.sha" 2>/dev/null)" != "$want" ]; then
+    log "pip: installing into ${dir#"$ROOT"/}: $*"
+    retry 5 "$dir/bin/pip" install -q --upgrade pip
+    retry 5 "$dir/bin/pip" install -q "$@"
+    echo "$want" >"$dir/.requirements.sha"
+  fi
+}
+
+# The oldest ansible-core the collection supports: the series of requires_ansible in
+# meta/runtime.yml (">=2.15.0" -> 2.15). The *-oldest test steps run with it, so the
+# claim is tested. ISPMAIL_ANSIBLE_CORE=2.16 picks another series.
+oldest_core() {
+  sed -n 's/^requires_ansible: *["'\'']*>= *\([0-9]*\.[0-9]*\).*/\1/p' "$ROOT/meta/runtime.yml"
+}
+
+# The newest ansible-core the tests run with: the pin in requirements-dev.txt, as a pip spec.
+newest_core_spec() {
+  grep -m1 '^ansible-core' "$ROOT/requirements-dev.txt" | sed 's/ *#.*//'
+}
+
+# core_spec SERIES -> a pip spec for the newest release of that series ("" -> the newest pin).
+core_spec() {
+  if [ -n "$1" ]; then printf 'ansible-core==%s.*\n' "$1"; else newest_core_spec; fi
+}
+
+# copy_tree DEST: the files git knows (tracked or new, not ignored) copied to DEST, as a
+# repository of its own (ansible-test and the packaging tools list files with git; inside this
+# repository .cache/ is ignored). Files deleted from the work tree but still in the index are
+# left out.
+copy_tree() {
+  local dest=$1
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  (cd "$ROOT" && git ls-files -co --exclude-standard -z |
+    while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done |
+    tar --null -cf - -T - | tar -xf - -C "$dest")
+  (cd "$dest" && git init -q && git add -A)
+}
+
+# progress LABEL LOGFILE CMD...: runs CMD with its output in LOGFILE and shows that it is
+# alive: the seconds so far and LOGFILE's latest step (an Ansible TASK, a debootstrap "I:"
+# line, else its last line). On a terminal one line is redrawn; elsewhere a line every 20 s.
+# Returns CMD's status; on failure the end of LOGFILE is printed.
+progress() {
+  local label=$1 logfile=$2 pid rc=0 start=$SECONDS shown=$SECONDS line; shift 2
+  "$@" >"$logfile" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    line=$(grep -E '^(TASK \[|RUNNING HANDLER|I: )' "$logfile" | tail -n 1 | sed 's/ \**$//') || true
+    [ -n "$line" ] || line=$(tail -n 1 "$logfile" 2>/dev/null) || true
+    if [ -t 2 ]; then
+      printf '\r\033[K    %s, %d s: %.70s' "$label" $((SECONDS - start)) "$line" >&2
+    elif ((SECONDS - shown >= 20)); then
+      shown=$SECONDS
+      printf '    %s, %d s: %.70s\n' "$label" $((SECONDS - start)) "$line" >&2
+    fi
+  done
+  wait "$pid" || rc=$?
+  if [ -t 2 ]; then printf '\r\033[K' >&2; fi
+  if ((rc)); then
+    log "$label failed after $((SECONDS - start)) s; the end of $logfile:"
+    tail -n 40 "$logfile" >&2
+  else
+    log "$label done in $((SECONDS - start)) s"
+  fi
+  return "$rc"
+}

@@ -18,7 +18,7 @@ description:
   - The password is sent as a statement parameter, never on a command line and never shown.
     With O(update_password=always), a second run compares it with the stored one and reports no
     change when they match.
-  - The role M(ispmail.mailserver.server) uses it; run it as the database's administrator
+  - The role C(ispmail.mailserver.server) uses it; run it as the database's administrator
     (on Debian, root over the socket).
   - Creating and dropping accounts and granting privileges are statements the server commits at
     once, so one run is not one transaction; each statement is made only when needed.

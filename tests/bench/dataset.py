@@ -6,6 +6,8 @@
 100 domains, 10,000 users (100 per domain, clear-text passwords, quotas) and 10,000 alias
 sources (100 per domain, forwarding to one or two mailboxes of their domain, every tenth also
 to an external address). Seeded, so every run and every machine gets the same directory.
+
+Provides (no fixtures): Directory(domains, users_per_domain, aliases_per_domain), loop_sample().
 """
 
 import random

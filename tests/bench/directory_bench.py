@@ -10,7 +10,7 @@ admin waits for, split into where it goes: reading the file (PyYAML's C loader, 
 its own), Ansible's start-up (an empty play), the module process (the interpreter wrapper of
 module_process.py) and the rest (shipping the data and the result, the callback). Then the same
 for ten times the data, to show how the cost grows.
-Usage: python tests/bench/directory_bench.py [--small] [--json FILE] [--workdir DIR]
+Usage, from the repository root: python -m tests.bench.directory_bench [--small] [--json FILE] [--workdir DIR]
 """
 
 import argparse
@@ -22,10 +22,8 @@ import time
 
 import yaml
 
-import dataset
-import harness
-import scenarios
-from playbook import PlaybookRunner
+from tests.bench import dataset, harness, scenarios
+from tests.bench.playbook import PlaybookRunner
 
 LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
 DUMPER = getattr(yaml, 'CSafeDumper', yaml.SafeDumper)

@@ -3,22 +3,17 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The benchmark's MariaDB and collection: one job, take them from the integration harness.
 
-The integration tests' MariaDB starter (mariadb_server.py), database loader (database.py)
-and collection builder (ansible_runner.py) serve the benchmark too: a throwaway mariadbd with
-the guide's mailadmin account, the Bookworm schema, and the collection built and installed
-offline.
+Provides (no fixtures):
+  MailDatabase(base_dir)      a started MariaDB (tests.integration.mariadb_server) with one database
+                              holding the guide's Bookworm schema; module_defaults(), counts(), stop()
+  build_collection(workdir)   the collection built and installed offline (tests.integration.playbook_runner)
 """
 
 import os
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO_ROOT, 'tests', 'integration'))
-
-from ansible_runner import install_collection  # noqa: E402  (the path above first)
-from database import Database  # noqa: E402
-from mariadb_server import ADMIN_PASSWORD, ADMIN_USER, MariaDBServer  # noqa: E402
+from tests.integration.database import Database
+from tests.integration.mariadb_server import MariaDBServer
+from tests.integration.playbook_runner import install_collection
 
 
 def start_server(base_dir):
@@ -38,20 +33,10 @@ class MailDatabase:
         self.name, self.socket = self.database.name, self.server.socket
 
     def module_defaults(self):
-        return {'login_unix_socket': self.socket, 'login_user': ADMIN_USER, 'login_password': ADMIN_PASSWORD,
-                'login_db': self.name}
+        return self.server.admin_params(self.name)
 
     def counts(self):
-        conn = self.server.connect()
-        try:
-            with conn.cursor() as cursor:
-                found = {}
-                for table in ('virtual_domains', 'virtual_users', 'virtual_aliases'):
-                    cursor.execute('SELECT COUNT(*) FROM `%s`.`%s`' % (self.name, table))
-                    found[table] = cursor.fetchone()[0]
-                return found
-        finally:
-            conn.close()
+        return self.database.counts()
 
     def stop(self):
         self.server.stop()

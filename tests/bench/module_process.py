@@ -11,6 +11,8 @@ resident set size (``ru_maxrss``, KiB), its run time and its CPU time (user + sy
 threads) to a log: on a busy machine the CPU time says what the module cost even when the wall
 time is stretched by others. A shell and GNU time add about a millisecond or two to a module
 run, where a Python wrapper added some 50 ms to each timed task.
+
+Provides (no fixtures): write_wrapper(path, log_path), read_log(path).
 """
 
 import json

@@ -4,9 +4,12 @@
 """Timed ``ansible-playbook`` runs: one job, run a play and say how long each task took.
 
 The lists go into a JSON vars file, as a user would keep them next to the playbook
-(``vars_files``), and the tasks take them by name. The ``bench_times`` callback records
-each task's wall time; with ``measure_modules`` the module processes run under
-``module_process``'s interpreter wrapper, which records each one's peak RSS, run time and CPU time.
+(``vars_files``), and the tasks take them by name. The integration harness's ``ispt_results``
+callback records each task's wall time and outcome (only changed, counts and msg of a result);
+with ``measure_modules`` the module processes run under ``module_process``'s interpreter
+wrapper, which records each one's peak RSS, run time and CPU time.
+
+Provides (no fixtures): PlaybookRunner(collections_path, workdir, module_defaults).run() -> PlayResult.
 """
 
 import json
@@ -18,11 +21,10 @@ import time
 
 import yaml
 
-import module_process
+from tests.bench import module_process
+from tests.integration.playbook_runner import CALLBACK_DIR, GROUP, clean_env, tool
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-CALLBACK_DIR = os.path.join(HERE, 'callback_plugins')
-GROUP = 'group/ispmail.mailserver.all'
+KEPT = 'changed,counts,msg'   # of each result: the benchmark needs outcomes, not 10,000 items
 
 
 class PlayResult:
@@ -80,11 +82,10 @@ class PlaybookRunner:
         with open(config, 'w', encoding='utf-8') as handle:
             handle.write('[defaults]\nretry_files_enabled = False\nlocal_tmp = %s\n' % os.path.join(rundir, 'tmp'))
         times_file = os.path.join(rundir, 'times.jsonl')
-        env = {key: value for key, value in os.environ.items() if not key.startswith('ANSIBLE_')}
-        env.update(LC_ALL='C.UTF-8', LANG='C.UTF-8', HOME=rundir, ANSIBLE_CONFIG=config, ANSIBLE_NOCOLOR='1',
-                   ANSIBLE_COLLECTIONS_PATH=self.collections_path, ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR,
-                   ANSIBLE_CALLBACKS_ENABLED='bench_times', BENCH_TIMES_FILE=times_file)
-        cmd = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory, playbook]
+        env = clean_env(HOME=rundir, ANSIBLE_CONFIG=config, ANSIBLE_COLLECTIONS_PATH=self.collections_path,
+                        ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR, ANSIBLE_CALLBACKS_ENABLED='ispt_results',
+                        ISPT_RESULTS_FILE=times_file, ISPT_RESULTS_KEEP=KEPT)
+        cmd = [tool('ansible-playbook'), '-i', inventory, playbook]
         started, usage = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, cwd=rundir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, check=False, timeout=timeout)
@@ -103,7 +104,13 @@ class PlaybookRunner:
 
 
 def _read_jsonl(path):
+    """[{task, status ('ok' for ok and changed), seconds, changed, counts, msg, loop_*}] from the callback's file."""
     if not os.path.exists(path):
         return []
     with open(path, encoding='utf-8') as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+        records = [json.loads(line) for line in handle if line.strip()]
+    tasks = []
+    for record in records:
+        status = 'ok' if record['status'] in ('ok', 'changed') else record['status']
+        tasks.append(dict(record['result'], task=record['task'], status=status, seconds=record['seconds']))
+    return tasks

@@ -5,7 +5,8 @@
 
 Starts a throwaway MariaDB with the integration tests' starter, loads the guide's Bookworm
 schema, builds and installs the collection as the tests do, runs the scenarios in order and
-prints the table (table.py). Usage: python tests/bench/run.py [--workdir DIR] [--json FILE] [--small]
+prints the table (table.py). Usage, from the repository root:
+python -m tests.bench.run [--workdir DIR] [--json FILE] [--small]
 """
 
 import argparse
@@ -16,11 +17,8 @@ import sys
 import tempfile
 import time
 
-import dataset
-import harness
-import scenarios
-import table
-from playbook import PlaybookRunner
+from tests.bench import dataset, harness, scenarios, table
+from tests.bench.playbook import PlaybookRunner
 
 LOOP_SAMPLE = 200
 

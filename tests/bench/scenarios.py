@@ -6,6 +6,8 @@
 Every figure comes from the same sequence on the same machine: the list form creates the
 directory, runs again with nothing to change (update_password always, then on_create),
 applies a 1% change, and last the single form creates a sample of users in an Ansible loop.
+
+Provides (no fixtures): list_runs(directory), list_tasks(), list_vars(), loop_tasks(), ansible_alone_tasks().
 """
 
 PREFIX = 'ispmail.mailserver.'

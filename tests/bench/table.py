@@ -11,9 +11,11 @@ three module processes (all their threads), "playbook CPU" that of every process
 Ansible's included: what the work cost, however busy the machine was.
 Per item compares like with like: the users task of the first creation against the single
 form creating users in a loop, both hashing every password with BLF-CRYPT.
+
+Provides (no fixtures): render(results).
 """
 
-import scenarios
+from tests.bench import scenarios
 
 MIB = 1024.0
 TARGETS = {'create': 60.0, 'always': 15.0, 'on_create': 5.0}   # seconds of the list tasks

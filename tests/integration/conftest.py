@@ -4,8 +4,8 @@
 """Fixtures of the integration tests.
 
 Session scope (one per pytest-xdist worker, so workers share nothing):
-  mariadb           a throwaway MariaDB server (mariadb_server.py)
-  collections_path  the collection built and installed offline (ansible_runner.py)
+  mariadb           a throwaway MariaDB server (mariadb_server.MariaDBServer, a db_server.DatabaseServer)
+  collections_path  the collection built and installed offline (playbook_runner.py)
   runner            runs playbooks against that collections path
 Function scope:
   db                a fresh database loaded with a schema variant; parametrize it
@@ -13,24 +13,23 @@ Function scope:
   make_db           a factory for more databases: make_db('buster'), make_db(None) (no tables),
                     make_db('bookworm', name='mailserver')
   admin_defaults    module_defaults for the least-privileged mailadmin over the socket
+                    (mariadb.admin_params(db.name))
   run_tasks         run_tasks(tasks, check=False, diff=False, verbosity=0, extra_env=None,
                     module_defaults=<admin_defaults>, run_mysqld=None, home=None) -> RunResult
   postmap           the guide's four Postfix lookups against ``db`` (postfix_lookup.py)
   postmap_q         postmap_q(key, table) -> value or None
+  scratch_server    a factory for private servers a test may kill or start with its own options:
+                    scratch_server(extra_args=[...]) -> a started mariadb_server.ScratchServer;
+                    all stopped afterwards
 """
 
 import os
-import sys
 
 import pytest
 
-# The helper modules sit beside this file; make them importable whatever pytest's import mode.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from ansible_runner import Runner, install_collection
-from database import Database, SCHEMAS
-from mariadb_server import ADMIN_PASSWORD, ADMIN_USER, LOOKUP_PASSWORD, LOOKUP_USER, MariaDBServer
-from postfix_lookup import PostfixLookups
+from tests.integration.database import Database, SCHEMAS
+from tests.integration.mariadb_server import MariaDBServer, ScratchServer
+from tests.integration.playbook_runner import Runner, install_collection
 
 _DEFAULT = object()
 
@@ -81,12 +80,7 @@ def db(request, make_db):
 
 @pytest.fixture
 def admin_defaults(mariadb, db):
-    return {
-        'login_unix_socket': mariadb.socket,
-        'login_user': ADMIN_USER,
-        'login_password': ADMIN_PASSWORD,
-        'login_db': db.name,
-    }
+    return mariadb.admin_params(db.name)
 
 
 @pytest.fixture
@@ -103,9 +97,24 @@ def run_tasks(runner, admin_defaults):
 
 @pytest.fixture
 def postmap(mariadb, db, tmp_path):
-    return PostfixLookups(tmp_path / 'postfix', mariadb.host, mariadb.port, LOOKUP_USER, LOOKUP_PASSWORD, db.name)
+    return mariadb.lookups(tmp_path / 'postfix', db.name)
 
 
 @pytest.fixture
 def postmap_q(postmap):
     return postmap.query
+
+
+@pytest.fixture
+def scratch_server(tmp_path):
+    servers = []
+
+    def start(extra_args=()):
+        server = ScratchServer(tmp_path / ('mariadb%d' % len(servers)), extra_args)
+        servers.append(server)
+        server.start()
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

@@ -6,6 +6,12 @@
 Everything here runs as the server's root over the socket, beside the modules
 (which connect as the least-privileged ``mailadmin``), so the tests see what
 was really committed.
+
+Provides (no fixtures; conftest.py makes ``db`` and ``make_db``):
+  Database(server, schema, worker, name=None)   CREATE DATABASE + schema; query/execute, add_domain/user/alias,
+                                                domains/users/aliases/counts, snapshot(), snapshot_task(),
+                                                fail_on() (a trigger that makes one write fail), drop()
+  SCHEMAS, schema_sql(schema)                   the schema variants under tests/schemas/
 """
 
 import itertools
@@ -13,7 +19,7 @@ import json
 import os
 import sys
 
-import dbdump
+from tests.integration import dbdump
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'schemas')
 SCHEMAS = ('bookworm', 'trixie', 'bullseye', 'buster')

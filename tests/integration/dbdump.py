@@ -7,6 +7,8 @@ Used by the tests directly (``dump(conn)``) and as a script run by an
 ``ansible.builtin.command`` task between module tasks of one playbook
 (``python dbdump.py SOCKET DATABASE``), so that a test can prove that a
 check-mode or failed task wrote nothing without starting a second playbook.
+
+Provides (no fixtures): dump(conn), TABLES; main(argv) when run as a script.
 """
 
 import json

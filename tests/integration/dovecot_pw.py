@@ -5,6 +5,9 @@
 
 ``doveadm pw`` needs no running Dovecot; it reads the installed configuration only
 to start up. Exit status 0 with "(verified)" means the password matches the hash.
+
+Provides (no fixtures):
+  make_hash(scheme, password), verify(stored, password), scheme_of(stored), SCHEMES
 """
 
 import subprocess

@@ -18,7 +18,8 @@ import subprocess
 import tempfile
 import time
 
-from mariadb_server import LOOKUP_PASSWORD, LOOKUP_USER, free_port
+from tests.integration.db_server import LOOKUP_PASSWORD, LOOKUP_USER
+from tests.integration.mariadb_server import free_port
 
 PASSWORD_QUERY = "SELECT email AS user, password FROM virtual_users WHERE email = '%u'"
 USER_QUERY = ("SELECT email AS user, CONCAT('*:bytes=', quota) AS quota_rule, '{root}/%d/%n' AS home, "

@@ -1,7 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Task builders and assertions shared by the module tests: one job, say what a test means briefly."""
+"""Task builders and assertions shared by the module tests: one job, say what a test means briefly.
+
+Provides (no fixtures):
+  task(module, ...), domain(...), user(...), alias(...)   task dicts for a playbook
+  diff_of(record)                                         a task's (before, after)
+  assert_ok, assert_clean_failure, assert_no_traceback, assert_prediction, TRACEBACK_MARKERS
+"""
 
 import re
 

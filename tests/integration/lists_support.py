@@ -1,9 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Helpers of the list-form and ispmail_info tests: one job, read list results and build info tasks."""
+"""Helpers of the list-form and ispmail_info tests: one job, read list results and build info tasks.
 
-from helpers import task
+Provides (no fixtures):
+  info(...), on(database, entry)                       ispmail_info tasks, a task against another database
+  outcomes, list_diff, counts, is_absent, prediction_matches   reading list-form results
+  check_real_again(db, build, **args), predicted_run(run)      check mode, real run and re-run in one play
+  PASSWORD, OTHER_PASSWORD, GIB
+"""
+
+from tests.integration.helpers import task
 
 PASSWORD = 'Correct-Horse-7!battery'
 OTHER_PASSWORD = 'Tr0ub4dor&3-other'
@@ -49,3 +56,20 @@ def prediction_matches(check_record, real_record):
     for key in ('changed', 'outcomes', 'counts', 'diff', 'users_removed', 'aliases_removed'):
         assert check_record.get(key) == real_record.get(key), \
             'check mode said %s=%r, the real run %r' % (key, check_record.get(key), real_record.get(key))
+
+
+def check_real_again(db, build, **args):
+    """The usual proof in one play: snapshot 'before', 'check' (check mode, diff), snapshot
+    'after check', 'real' (diff), 'again'. ``build`` is a task builder such as helpers.user."""
+    return [db.snapshot_task('before'), build(task_name='check', check=True, diff=True, **args),
+            db.snapshot_task('after check'), build(task_name='real', diff=True, **args),
+            build(task_name='again', **args)]
+
+
+def predicted_run(run):
+    """The play of check_real_again went through, check mode wrote nothing and predicted the real run: real."""
+    assert run.rc == 0, run.describe()
+    assert run.snapshot('after check') == run.snapshot('before')
+    real = run.task('real')
+    prediction_matches(run.task('check'), real)
+    return real

@@ -6,6 +6,12 @@
 A private configuration directory (``postmap -c DIR``) keeps the host's
 /etc/postfix out of it. The lookup files connect as the read-only
 ``mailserver`` account over TCP to 127.0.0.1, as the guide's chrooted Postfix does.
+
+Provides (no fixtures; conftest.py makes ``postmap`` and ``postmap_q`` through
+DatabaseServer.lookups):
+  PostfixLookups(directory, host, port, user, password, dbname)   query(key, table), is_domain(),
+                                                                  is_mailbox(), alias_destinations(), resolve()
+  PostmapError, QUERIES
 """
 
 import os

@@ -3,47 +3,25 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pieces shared by the reliability tests (concurrency, crashes, hostile input, secrets, TLS).
 
-* :class:`ScratchServer`: a private mariadbd that a test may kill, restart or start with extra
-  options (TLS). Unlike the session server it commits durably (innodb_flush_log_at_trx_commit=1,
-  MariaDB's default), so a crash test measures MariaDB as a real server runs it.
-* :func:`record_figures`: each test writes what it tried (runs, rows, crashes, inputs) to
-  tests/output/reliability/NAME.json; ``tests/reliability_report.py`` turns those files into the
-  figures section of docs/reliability.md.
-* :func:`data_file_vars`: hands generated values to a playbook through a JSON file, so that
-  Ansible never templates them (a value holding ``{{`` stays a value).
+Provides (no fixtures; the private servers are mariadb_server.ScratchServer and the conftest
+fixture ``scratch_server``):
+  record_figures(name, **figures)    each test writes what it tried (runs, rows, crashes, inputs) to
+                                     tests/output/reliability/NAME.json; ``tests/reliability_report.py``
+                                     turns those files into the figures section of docs/reliability.md
+  open_transactions, wait_for_writes, wait_until_no_transaction, module_processes
+                                     watching a module at work (InnoDB transactions, AnsiballZ PIDs)
+  data_file_vars(path, data)         hands generated values to a playbook through a JSON file, so that
+                                     Ansible never templates them (a value holding ``{{`` stays a value)
+  duplicate_rows(conn)               rows the guide's schemas could hold twice
 """
 
 import json
 import os
-import signal
-import sys
 import time
-
-import pytest
-
-from mariadb_server import LOOKUP_PASSWORD, LOOKUP_USER, MariaDBServer, _binary
-from postfix_lookup import PostfixLookups
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 REPORT_DIR = os.path.join(REPO_ROOT, 'tests', 'output', 'reliability')
-
-
-# -- the working tree's module_utils, importable as the collection names them --------------------------
-def collection_importable():
-    """Make ``ansible_collections.ispmail.mailserver`` the working tree (as tests/unit/conftest.py does)."""
-    tree = os.path.join(REPO_ROOT, '.cache', 'unit-collections')
-    link = os.path.join(tree, 'ansible_collections', 'ispmail', 'mailserver')
-    if not os.path.islink(link):
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        try:
-            os.symlink(REPO_ROOT, link)
-        except FileExistsError:
-            pass
-    if tree not in sys.path:
-        sys.path.insert(0, tree)
-        if 'ansible_collections' in sys.modules:
-            sys.modules['ansible_collections'].__path__.insert(0, os.path.join(tree, 'ansible_collections'))
 
 
 # -- figures for docs/reliability.md ---------------------------------------------------------------
@@ -56,67 +34,6 @@ def record_figures(name, **figures):
     with open(tmp, 'w', encoding='utf-8') as handle:
         json.dump(data, handle, indent=2, sort_keys=True)
     os.replace(tmp, path)
-
-
-# -- a server the test owns -------------------------------------------------------------------------
-class ScratchServer(MariaDBServer):
-    """A throwaway mariadbd like the session's, with durable commits, extra options and restarts."""
-
-    def __init__(self, base_dir, extra_args=()):
-        super().__init__(base_dir)
-        self.extra_args = list(extra_args)
-        self.crashes = 0
-
-    def _launch(self, timeout):
-        cmd = [
-            _binary('mariadbd', 'mysqld'), '--no-defaults', '--user=root',
-            '--datadir=%s' % self.datadir, '--socket=%s' % self.socket,
-            '--port=%d' % self.port, '--bind-address=127.0.0.1',
-            '--pid-file=%s' % os.path.join(self.base_dir, 'mariadbd.pid'),
-            '--log-error=%s' % self.log_file, '--skip-name-resolve',
-            '--character-set-server=utf8mb4', '--collation-server=utf8mb4_general_ci',
-            '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', '--skip-log-bin',
-            # Durable, as a real server: a commit is in the redo log on disk when it returns.
-            '--innodb-flush-log-at-trx-commit=1',
-        ] + (['--tmpdir=%s' % self.tmpdir] if getattr(self, 'tmpdir', None) else []) + self.extra_args
-        self._run_until_up(cmd, timeout)
-
-    def crash(self):
-        """SIGKILL mariadbd: no shutdown, no flush; InnoDB recovers from its redo log on restart."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-        self.process = None
-        self.crashes += 1
-
-    def restart(self, timeout=120):
-        self._launch(timeout)
-
-    def lookups(self, directory, database):
-        return PostfixLookups(directory, self.host, self.port, LOOKUP_USER, LOOKUP_PASSWORD, database)
-
-
-@pytest.fixture
-def scratch_server(tmp_path):
-    """A factory for private servers: scratch_server(extra_args=[...]); all stopped afterwards."""
-    servers = []
-
-    def start(extra_args=()):
-        server = ScratchServer(tmp_path / ('mariadb%d' % len(servers)), extra_args)
-        servers.append(server)
-        server.start()
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-def admin_defaults(server, database, **extra):
-    from mariadb_server import ADMIN_PASSWORD, ADMIN_USER  # pylint: disable=import-outside-toplevel
-    defaults = {'login_unix_socket': server.socket, 'login_user': ADMIN_USER,
-                'login_password': ADMIN_PASSWORD, 'login_db': database}
-    defaults.update(extra)
-    return defaults
 
 
 # -- watching a module at work ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from database import SCHEMAS
-from helpers import (alias, assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of)
+from tests.integration.database import SCHEMAS
+from tests.integration.helpers import (alias, assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of)
 
 RESULT_KEYS = ('source', 'destinations', 'added', 'removed')
 

@@ -8,8 +8,8 @@ else must be stored and resolve in Postfix (postmap -q with the guide's queries)
 The random-table comparison with a model of Postfix is in tests/unit/test_alias_loop_oracle.py.
 """
 
-from helpers import alias, assert_clean_failure, assert_ok
-from reliability_support import record_figures
+from tests.integration.helpers import alias, assert_clean_failure, assert_ok
+from tests.integration.reliability_support import record_figures
 
 X, Y = 'x.example', 'y.example'
 

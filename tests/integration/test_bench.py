@@ -4,27 +4,24 @@
 """The benchmark command still works: a smoke run with a tenth of the data (its timings are not checked)."""
 
 import json
-import os
 import subprocess
 import sys
 
-from ansible_runner import REPO_ROOT
-
-BENCH = os.path.join(REPO_ROOT, 'tests', 'bench')
+from tests.integration.playbook_runner import REPO_ROOT
 
 
-def small_run(script, tmp_path):
-    """(figures, output) of a --small run of a benchmark script."""
+def small_run(module, tmp_path):
+    """(figures, output) of a --small run of a benchmark module of tests.bench."""
     figures = tmp_path / 'figures.json'
-    proc = subprocess.run([sys.executable, os.path.join(BENCH, script), '--small', '--json', str(figures),
+    proc = subprocess.run([sys.executable, '-m', 'tests.bench.' + module, '--small', '--json', str(figures),
                            '--workdir', str(tmp_path / 'w')],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, timeout=900)
+                          cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False, timeout=900)
     assert proc.returncode == 0, proc.stdout[-4000:]
     return json.loads(figures.read_text()), proc
 
 
 def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
-    results, proc = small_run('run.py', tmp_path)
+    results, proc = small_run('run', tmp_path)
     runs = dict((run['key'], run) for run in results['runs'])
     assert list(runs) == ['create', 'always', 'on_create', 'change']
 
@@ -47,7 +44,7 @@ def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
 
 
 def test_small_directory_benchmark_runs_both_sides_and_prints_the_table(tmp_path):
-    (fleet,), proc = small_run('directory_bench.py', tmp_path)
+    (fleet,), proc = small_run('directory_bench', tmp_path)
     assert fleet['users'] == 20 and fleet['aliases'] == 20
     for side in ('lists', 'file'):
         for step in ('create', 'always', 'on_create'):

@@ -14,10 +14,10 @@ succeed. (With the lock taken out of session.py, this test found duplicate alias
 import threading
 import time
 
-import dovecot_pw
-from ansible_runner import Runner
-from helpers import TRACEBACK_MARKERS, alias, domain, user
-from reliability_support import duplicate_rows, record_figures
+from tests.integration import dovecot_pw
+from tests.integration.playbook_runner import Runner
+from tests.integration.helpers import TRACEBACK_MARKERS, alias, domain, user
+from tests.integration.reliability_support import duplicate_rows, record_figures
 
 RUNS = 8
 MEMBERS = 8        # u0..u7@shared1.example, each asked for by two runs

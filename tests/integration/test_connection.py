@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The connection options every module shares: defaults, ~/.my.cnf, TCP, and failures without tracebacks."""
 
-from helpers import alias, assert_clean_failure, assert_ok, domain, user
-from mariadb_server import (ADMIN_PASSWORD, ADMIN_USER, LOOKUP_PASSWORD, LOOKUP_USER, TLS_PASSWORD, TLS_USER,
-                            X509_USER, free_port)
+from tests.integration.helpers import alias, assert_clean_failure, assert_ok, domain, user
+from tests.integration.db_server import (ADMIN_PASSWORD, ADMIN_USER, LOOKUP_PASSWORD, LOOKUP_USER, TLS_PASSWORD,
+                                         TLS_USER, X509_USER)
+from tests.integration.mariadb_server import free_port
 
 DEFAULT_SOCKET = '/run/mysqld/mysqld.sock'
 

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Crashes in the middle of a large list run: MariaDB killed (SIGKILL), and the module's own process killed.
 
-A private mariadbd (reliability_support.ScratchServer, durable commits) is killed while a run of
+A private mariadbd (mariadb_server.ScratchServer, durable commits) is killed while a run of
 ispmail_user with 1,000 new users, 100 quota changes and 100 removals (exclusive) is writing. A
 trigger that sleeps a little per row holds the write open long enough to kill it at a known point;
 the test waits until InnoDB reports the run's transaction has written rows before it kills.
@@ -12,6 +12,10 @@ After each crash the database must hold the state from before the run (or, when 
 committed, the whole new state): compared row by row with a snapshot. A re-run must converge and
 report exactly what it changed (and, checked after the first crash and after the commit, the run
 after it must change nothing).
+
+Fixtures of this file: crash_server (module scope, a mariadb_server.ScratchServer),
+server (function scope, crash_server restarted when a test left it down), ready_hash (module scope),
+slow_run (function scope, start(event, seconds, env=None): the big run in the background, slowed by a trigger).
 """
 
 import os
@@ -19,15 +23,17 @@ import signal
 import threading
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
-import dovecot_pw
-from ansible_runner import Runner
-from database import Database
-from helpers import TRACEBACK_MARKERS, user
-from reliability_support import (ScratchServer, admin_defaults, module_processes, open_transactions,
-                                 record_figures, wait_for_writes, wait_until_no_transaction)
+from tests.integration import dovecot_pw
+from tests.integration.playbook_runner import Runner
+from tests.integration.database import Database
+from tests.integration.helpers import TRACEBACK_MARKERS, user
+from tests.integration.mariadb_server import ScratchServer
+from tests.integration.reliability_support import (module_processes, open_transactions, record_figures, wait_for_writes,
+                                                   wait_until_no_transaction)
 
 NEW, KEPT, REMOVED = 1000, 100, 100
 DOMAIN = 'big.example'
@@ -117,6 +123,20 @@ def slow_down(db, event, seconds):
                % (event.split()[-1].lower(), event, seconds))
 
 
+@pytest.fixture
+def slow_run(server, collections_path, tmp_path, ready_hash):
+    """start(event, seconds, env=None): the big run in the background on a fresh database, slowed per row."""
+    def start(event, seconds, env=None):
+        db = seed(server)
+        slow_down(db, event, seconds)
+        defaults = server.admin_params(db.name)
+        runner = Runner(collections_path, tmp_path / 'runs')
+        return SimpleNamespace(db=db, before=db.snapshot(), defaults=defaults, runner=runner,
+                               watcher=server.connect(),
+                               job=Background(runner, [big_run(ready_hash)], defaults, env=env))
+    return start
+
+
 def reconnect(db, server):
     db.conn = server.connect(db.name)
     return db
@@ -143,15 +163,11 @@ def _failed_task(run):
     return failed[0]
 
 
-def test_mariadb_killed_mid_write(server, collections_path, tmp_path, ready_hash):
+def test_mariadb_killed_mid_write(server, slow_run, tmp_path, ready_hash):
     """SIGKILL mariadbd after the inserts and updates, while the removals run: all of it is undone."""
-    db = seed(server)
-    slow_down(db, 'BEFORE DELETE', 0.03)
-    before = db.snapshot()
-    defaults = admin_defaults(server, db.name)
-    runner = Runner(collections_path, tmp_path / 'runs')
-    watcher = server.connect()
-    job = Background(runner, [big_run(ready_hash)], defaults)
+    started = slow_run('BEFORE DELETE', 0.03)
+    db, before, defaults, runner, watcher, job = (started.db, started.before, started.defaults, started.runner,
+                                                  started.watcher, started.job)
     # Inserts and quota updates are done, some removals too: the transaction holds all three kinds.
     written = wait_for_writes(watcher, NEW + KEPT + 10, process=job)
     server.crash()
@@ -178,7 +194,7 @@ def test_mariadb_killed_mid_write(server, collections_path, tmp_path, ready_hash
 def test_mariadb_killed_after_commit(server, collections_path, tmp_path, ready_hash):
     """SIGKILL right after the run reported success: the whole new state survives the crash."""
     db = seed(server)
-    defaults = admin_defaults(server, db.name)
+    defaults = server.admin_params(db.name)
     runner = Runner(collections_path, tmp_path / 'runs')
     run = runner.run([big_run(ready_hash)], module_defaults=defaults)
     assert run.rc == 0, run.describe()
@@ -192,15 +208,11 @@ def test_mariadb_killed_after_commit(server, collections_path, tmp_path, ready_h
 
 
 @pytest.mark.parametrize('delay', [0.4, 1.6])
-def test_mariadb_killed_at_any_moment(server, collections_path, tmp_path, ready_hash, delay):
+def test_mariadb_killed_at_any_moment(server, slow_run, ready_hash, delay):
     """Killed at a moment chosen blind (before, during or after the write): old state or whole new state."""
-    db = seed(server)
-    slow_down(db, 'BEFORE INSERT', 0.001)
-    before = db.snapshot()
-    defaults = admin_defaults(server, db.name)
-    runner = Runner(collections_path, tmp_path / 'runs')
-    watcher = server.connect()
-    job = Background(runner, [big_run(ready_hash)], defaults)
+    started = slow_run('BEFORE INSERT', 0.001)
+    db, before, defaults, runner, watcher, job = (started.db, started.before, started.defaults, started.runner,
+                                                  started.watcher, started.job)
     wait_for_writes(watcher, 1, process=job)
     time.sleep(delay)
     written = max([rows for rows, dummy in open_transactions(watcher)] or [0])
@@ -221,16 +233,12 @@ def test_mariadb_killed_at_any_moment(server, collections_path, tmp_path, ready_
     crash_figures('blind_%s' % delay, 'mariadbd', written, outcome, message)
 
 
-def test_module_process_killed_mid_write(server, collections_path, tmp_path, ready_hash):
+def test_module_process_killed_mid_write(slow_run, ready_hash):
     """SIGKILL the module (the AnsiballZ Python process) while it inserts: MariaDB rolls it all back."""
-    db = seed(server)
-    slow_down(db, 'BEFORE INSERT', 0.002)
-    before = db.snapshot()
-    defaults = admin_defaults(server, db.name)
-    runner = Runner(collections_path, tmp_path / 'runs')
-    watcher = server.connect()
     marker = uuid.uuid4().hex
-    job = Background(runner, [big_run(ready_hash)], defaults, env={'ISPT_CRASH_MARKER': marker})
+    started = slow_run('BEFORE INSERT', 0.002, env={'ISPT_CRASH_MARKER': marker})
+    db, before, defaults, runner, watcher, job = (started.db, started.before, started.defaults, started.runner,
+                                                  started.watcher, started.job)
     written = wait_for_writes(watcher, 200, process=job)
     pids = [pid for pid in module_processes('ispmail_user') if _has_marker(pid, marker)]
     assert len(pids) == 1, pids

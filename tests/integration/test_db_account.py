@@ -6,7 +6,7 @@ really log in with the password given and may do exactly what their privileges s
 
 import pymysql
 
-from helpers import assert_clean_failure, assert_ok, assert_prediction, diff_of, task
+from tests.integration.helpers import assert_clean_failure, assert_ok, assert_prediction, diff_of, task
 
 PASSWORD = 'Lookup-Account-Secret-31'
 NEW_PASSWORD = 'Lookup-Account-Rotated-77'

@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
-import dovecot_pw
-from helpers import assert_clean_failure, assert_ok, task
-from lists_support import GIB, OTHER_PASSWORD, PASSWORD
+from tests.integration import dovecot_pw
+from tests.integration.helpers import assert_clean_failure, assert_ok, task
+from tests.integration.lists_support import GIB, OTHER_PASSWORD, PASSWORD
 
 IDN = 'xn--bcher-kva.example'
 HASH_PASSWORD = 'Hash-Given-9'
@@ -140,9 +140,7 @@ def test_round_trip_through_info_dest(db, make_db, run_tasks, tmp_path, mariadb,
     assert_ok(run, run.task('export again'), False)
     assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
     target = make_db('bookworm')
-    defaults = {'login_unix_socket': mariadb.socket, 'login_user': 'mailadmin', 'login_password': 'admin-Secret-4711',
-                'login_db': target.name}
-    run = run_tasks([apply(dest), apply(dest, name='again')], module_defaults=defaults)
+    run = run_tasks([apply(dest), apply(dest, name='again')], module_defaults=mariadb.admin_params(target.name))
     assert_ok(run, run.task('apply'), True)
     assert_ok(run, run.task('again'), False)
     assert target.users() == db.users() and target.aliases() == db.aliases() and target.domains() == db.domains()

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import yaml
 
-from ansible_runner import REPO_ROOT, _tool, clean_env
+from tests.integration.playbook_runner import REPO_ROOT, clean_env, tool
 
 ISSUE_MODULES = ('ispmail_alias', 'ispmail_domain', 'ispmail_user')
 MODULES = sorted(set(ISSUE_MODULES) | set(
@@ -23,7 +23,7 @@ CONNECTION_OPTIONS = ('login_host', 'login_port', 'login_user', 'login_password'
 
 def ansible_doc(collections_path, tmp_path, *args):
     env = clean_env(ANSIBLE_COLLECTIONS_PATH=collections_path, HOME=str(tmp_path))
-    return subprocess.run([_tool('ansible-doc')] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    return subprocess.run([tool('ansible-doc')] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, env=env, check=False, cwd=str(tmp_path))
 
 

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from database import SCHEMAS
-from helpers import (assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of,
-                     domain)
+from tests.integration.database import SCHEMAS
+from tests.integration.helpers import (assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction,
+                                       diff_of, domain)
 
 
 @pytest.mark.parametrize('db', SCHEMAS, indirect=True)

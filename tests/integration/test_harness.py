@@ -8,10 +8,10 @@ import os
 import pymysql
 import pytest
 
-import dovecot_pw
-from ansible_runner import Runner
-from database import SCHEMAS
-from mariadb_server import ADMIN_PASSWORD, ADMIN_USER, LOOKUP_PASSWORD, LOOKUP_USER
+from tests.integration import dovecot_pw
+from tests.integration.playbook_runner import Runner
+from tests.integration.database import SCHEMAS
+from tests.integration.db_server import ADMIN_PASSWORD, ADMIN_USER, LOOKUP_PASSWORD, LOOKUP_USER
 
 
 def test_server_is_throwaway_and_private(mariadb):

@@ -25,17 +25,15 @@ import re
 
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 
-import dovecot_pw
-from database import Database
-from helpers import TRACEBACK_MARKERS, alias, domain, user
-from reliability_support import collection_importable, data_file_vars, record_figures
-
-collection_importable()
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (  # noqa: E402
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
     normalize_address, normalize_domain, normalize_mailbox, normalize_source)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError  # noqa: E402
-from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import check_password  # noqa: E402
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota  # noqa: E402
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import check_password
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
+from tests.integration import dovecot_pw
+from tests.integration.database import Database
+from tests.integration.helpers import TRACEBACK_MARKERS, alias, domain, user
+from tests.integration.reliability_support import data_file_vars, record_figures
 
 DOMAIN_MAX, ADDRESS_MAX = 50, 100     # the Bookworm schema's varchar columns
 BIGINT_MAX = 2 ** 63 - 1
@@ -258,7 +256,7 @@ def check_batch(batch, make_db, mariadb, runner, tmp_path_factory, admin_default
     assert sorted(stored) == sorted(plan['users'])
     expected_aliases = sorted((s, d) for s, a in plan['aliases'].items() for d in a['destinations'])
     assert db.aliases() == expected_aliases
-    postmap = mariadb_lookups(mariadb, db, work)
+    postmap = mariadb.lookups(work / 'postfix', db.name)
     for name in plan['domains']:
         assert postmap.is_domain(name), name
     for email, wanted in plan['users'].items():
@@ -294,17 +292,9 @@ def check_batch(batch, make_db, mariadb, runner, tmp_path_factory, admin_default
     db.drop()
 
 
-def mariadb_lookups(mariadb, db, work):
-    from mariadb_server import LOOKUP_PASSWORD, LOOKUP_USER  # pylint: disable=import-outside-toplevel
-    from postfix_lookup import PostfixLookups  # pylint: disable=import-outside-toplevel
-    return PostfixLookups(work / 'postfix', mariadb.host, mariadb.port, LOOKUP_USER, LOOKUP_PASSWORD, db.name)
-
-
 def test_hostile_batches_through_playbooks(mariadb, runner, tmp_path_factory):
     def admin_defaults_for(db):
-        from mariadb_server import ADMIN_PASSWORD, ADMIN_USER  # pylint: disable=import-outside-toplevel
-        return {'login_unix_socket': mariadb.socket, 'login_user': ADMIN_USER, 'login_password': ADMIN_PASSWORD,
-                'login_db': db.name}
+        return mariadb.admin_params(db.name)
 
     def make_db(schema):
         return Database(mariadb, schema, os.environ.get('PYTEST_XDIST_WORKER', 'gw0'))

@@ -7,11 +7,10 @@ import json
 
 import pytest
 
-import dovecot_pw
-from helpers import alias, assert_ok, domain, user
-from lists_support import GIB, OTHER_PASSWORD, PASSWORD, info, on
-from mariadb_server import LOOKUP_PASSWORD, LOOKUP_USER
-from postfix_lookup import PostfixLookups
+from tests.integration import dovecot_pw
+from tests.integration.helpers import alias, assert_ok, domain, user
+from tests.integration.lists_support import GIB, OTHER_PASSWORD, PASSWORD, info, on
+from tests.integration.db_server import LOOKUP_PASSWORD, LOOKUP_USER
 
 IDN = 'xn--bcher-kva.example'
 # email -> (scheme, password, quota)
@@ -164,8 +163,7 @@ def test_info_output_rebuilds_the_directory_on_another_server(db, make_db, run_t
     for email, row in copy.users().items():
         assert dovecot_pw.verify(row['password'], USERS[email][1]), email
         assert row['quota'] == USERS[email][2]
-    postfix = PostfixLookups(tmp_path / 'postfix-copy', mariadb.host, mariadb.port, LOOKUP_USER, LOOKUP_PASSWORD,
-                             copy.name)
+    postfix = mariadb.lookups(tmp_path / 'postfix-copy', copy.name)
     assert postfix.is_domain(IDN)
     assert postfix.is_mailbox('jim@example.net')
     assert postfix.alias_destinations('postmaster@example.org') == ['jane@example.org', 'john@example.org']

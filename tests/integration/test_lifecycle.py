@@ -18,9 +18,9 @@ import threading
 
 import pytest
 
-import dovecot_pw
-from dovecot_server import DovecotServer
-from helpers import assert_clean_failure, assert_ok, diff_of, task, user
+from tests.integration import dovecot_pw
+from tests.integration.dovecot_server import DovecotServer
+from tests.integration.helpers import assert_clean_failure, assert_ok, diff_of, task, user
 
 PASSWORD = 'Rename-Secret-1'
 OLD, NEW = 'old@example.org', 'new@example.org'

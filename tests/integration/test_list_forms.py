@@ -6,7 +6,7 @@
 (The list forms themselves are covered by test_lists.py.)
 """
 
-from helpers import alias, assert_clean_failure, domain, user
+from tests.integration.helpers import alias, assert_clean_failure, domain, user
 
 PASSWORD = 'List-Default-Pw-31'
 

@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-import dovecot_pw
-from helpers import alias, assert_clean_failure, assert_no_traceback, assert_ok, domain, user
-from lists_support import GIB, OTHER_PASSWORD, PASSWORD, counts, is_absent, list_diff, outcomes, prediction_matches
+from tests.integration import dovecot_pw
+from tests.integration.helpers import alias, assert_clean_failure, assert_no_traceback, assert_ok, domain, user
+from tests.integration.lists_support import (GIB, OTHER_PASSWORD, PASSWORD, check_real_again, counts, is_absent, list_diff,
+                                             outcomes, predicted_run, prediction_matches)
 
 
 def test_plain_strings_and_top_level_defaults(db, run_tasks, postmap):
@@ -145,17 +146,8 @@ def test_alias_outcomes_and_check_mode(db, run_tasks, postmap):
         {'source': 'drop@example.org', 'state': 'absent'},
         {'source': '@example.org', 'destinations': ['john@example.org']},
     ]
-    run = run_tasks([
-        db.snapshot_task('before'),
-        alias(task_name='check', aliases=aliases, check=True, diff=True),
-        db.snapshot_task('after check'),
-        alias(task_name='real', aliases=aliases, diff=True),
-        alias(task_name='again', aliases=aliases),
-    ])
-    assert run.rc == 0, run.describe()
-    assert run.snapshot('after check') == run.snapshot('before')
-    check, real = run.task('check'), run.task('real')
-    prediction_matches(check, real)
+    run = run_tasks(check_real_again(db, alias, aliases=aliases))
+    real = predicted_run(run)
     assert outcomes(real) == {'same@example.org': 'unchanged', 'more@example.org': 'updated',
                               'drop@example.org': 'removed', '@example.org': 'created'}
     assert real['counts'] == counts(created=1, updated=1, removed=1, unchanged=1)
@@ -183,17 +175,8 @@ def _seed_three_domains(db):
 def test_exclusive_users_touch_only_the_mentioned_domains(db, run_tasks):
     _seed_three_domains(db)
     users = ['u1@a.example', {'email': 'v1@b.example', 'state': 'absent'}]
-    run = run_tasks([
-        db.snapshot_task('before'),
-        user(task_name='check', users=users, exclusive=True, check=True, diff=True),
-        db.snapshot_task('after check'),
-        user(task_name='real', users=users, exclusive=True, diff=True),
-        user(task_name='again', users=users, exclusive=True),
-    ])
-    assert run.rc == 0, run.describe()
-    assert run.snapshot('after check') == run.snapshot('before')
-    check, real = run.task('check'), run.task('real')
-    prediction_matches(check, real)
+    run = run_tasks(check_real_again(db, user, users=users, exclusive=True))
+    real = predicted_run(run)
     assert outcomes(real) == {'u1@a.example': 'unchanged', 'v1@b.example': 'removed', 'u2@a.example': 'removed',
                               'v2@b.example': 'removed'}
     assert real['counts'] == counts(removed=3, unchanged=1)
@@ -210,17 +193,8 @@ def test_exclusive_users_touch_only_the_mentioned_domains(db, run_tasks):
 def test_exclusive_aliases_touch_only_the_mentioned_domains(db, run_tasks, postmap):
     _seed_three_domains(db)
     aliases = [{'source': 's1@a.example', 'destinations': ['u1@a.example']}]
-    run = run_tasks([
-        db.snapshot_task('before'),
-        alias(task_name='check', aliases=aliases, exclusive=True, check=True, diff=True),
-        db.snapshot_task('after check'),
-        alias(task_name='real', aliases=aliases, exclusive=True, diff=True),
-        alias(task_name='again', aliases=aliases, exclusive=True),
-    ])
-    assert run.rc == 0, run.describe()
-    assert run.snapshot('after check') == run.snapshot('before')
-    check, real = run.task('check'), run.task('real')
-    prediction_matches(check, real)
+    run = run_tasks(check_real_again(db, alias, aliases=aliases, exclusive=True))
+    real = predicted_run(run)
     assert outcomes(real) == {'s1@a.example': 'updated', '@a.example': 'removed', 's2@a.example': 'removed'}
     assert real['counts'] == counts(updated=1, removed=2)
     before, after, dummy = list_diff(real)

@@ -13,11 +13,11 @@
 import pymysql
 import pytest
 
-from helpers import TRACEBACK_MARKERS, alias, assert_clean_failure, domain, user
-from mariadb_server import ADMIN_PASSWORD, ADMIN_USER, DB_PATTERN, LOOKUP_PASSWORD, LOOKUP_USER
-from reliability_support import record_figures
+from tests.integration.helpers import TRACEBACK_MARKERS, alias, assert_clean_failure, domain, user
+from tests.integration.db_server import ADMIN_PASSWORD, ADMIN_USER, DB_PATTERN, LOOKUP_PASSWORD, LOOKUP_USER
+from tests.integration.reliability_support import record_figures
 
-import dovecot_pw
+from tests.integration import dovecot_pw
 
 JOHN = 'John-Secret-pw-8h3k2'
 JOHN_NEW = 'John-Changed-pw-q7x1'

@@ -14,11 +14,10 @@ import subprocess
 import pymysql
 import pytest
 
-from helpers import assert_clean_failure, assert_ok, domain
-from mariadb_server import ADMIN_PASSWORD, ADMIN_USER
-from reliability_support import record_figures, scratch_server  # noqa: F401  pylint: disable=unused-import
-
-from database import Database
+from tests.integration.database import Database
+from tests.integration.db_server import ADMIN_PASSWORD, ADMIN_USER
+from tests.integration.helpers import assert_clean_failure, assert_ok, domain
+from tests.integration.reliability_support import record_figures
 
 STRICT_EXTENSIONS = ('basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n'
                      'extendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\n'
@@ -58,8 +57,7 @@ def test_tls_with_ca_and_hostname_check(scratch_server, runner, tmp_path):
     server.execute("ALTER USER '%s'@'127.0.0.1' REQUIRE SSL" % ADMIN_USER,
                    "ALTER USER '%s'@'localhost' REQUIRE SSL" % ADMIN_USER)
     db = Database(server, 'bookworm')
-    defaults = {'login_host': 'localhost', 'login_port': server.port, 'login_user': ADMIN_USER,
-                'login_password': ADMIN_PASSWORD, 'login_db': db.name, 'ca_cert': str(ca)}
+    defaults = server.admin_params(db.name, host='localhost', ca_cert=str(ca))
     run = runner.run([
         domain(task_name='verified', name='tls.example'),
         domain(task_name='verified, check_hostname explicit', name='tls2.example', check_hostname=True),

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-import dovecot_pw
-from database import SCHEMAS
-from helpers import (assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of, user)
-from mariadb_server import ADMIN_PASSWORD
+from tests.integration import dovecot_pw
+from tests.integration.database import SCHEMAS
+from tests.integration.helpers import (assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of, user)
+from tests.integration.db_server import ADMIN_PASSWORD
 
 PASSWORD = 'Correct-Horse-7!battery'
 OTHER_PASSWORD = 'Tr0ub4dor&3-other'

@@ -6,6 +6,9 @@
 The server certificate names only ``localhost`` (not 127.0.0.1), so that connecting to
 127.0.0.1 shows whether the host name is checked. A second, unrelated CA signs nothing the
 server uses: trusting it must fail.
+
+Provides (no fixtures):
+  TLSFiles(directory)   create() writes them; ca_cert, server_cert/key, client_cert/key, other_ca_cert
 """
 
 import os

@@ -1,4 +1,7 @@
-"""BLF-CRYPT through libxcrypt and through pyca/bcrypt: the same hashes, either way round."""
+"""BLF-CRYPT through libxcrypt and through pyca/bcrypt: the same hashes, either way round.
+
+Fixtures of this file: pyca_only (function scope, hashes through pyca/bcrypt, not libxcrypt).
+"""
 import re
 
 import bcrypt

@@ -15,13 +15,12 @@ from hypothesis import HealthCheck, assume, example, given, settings, strategies
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import BCRYPT_MAX, make_hash, verify
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
     PASSWORD_MAX, check_password, check_password_hash)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import column
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import Schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import check_quota_fits
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
     check_length, normalize_address, normalize_domain, normalize_mailbox, normalize_source)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
+from tests.unit.schema_builder import schema
 
 MANY = settings(max_examples=500, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -38,8 +37,34 @@ FRAGMENTS = ["' OR '1'='1", "'; DROP TABLE virtual_users; --", '" OR ""="', '%',
              '/*', '*/', '--', '#', '$(id)', '`id`', '{{ 7*7 }}', '{% raw %}', 'UNION SELECT', '0x27', "\\'"]
 
 
-def count(kind):
-    TRIED[kind] = TRIED.get(kind, 0) + 1
+def examples(*values):
+    """@example(value) for each of `values`: the explicit inputs of a one-argument property."""
+    def wrap(test):
+        for value in reversed(values):
+            test = example(value)(test)
+        return test
+    return wrap
+
+
+def counted(kind):
+    """Make a property a test that also checks and records how many examples of `kind` it tried."""
+    def wrap(prop):
+        inner = prop.hypothesis.inner_test
+
+        def counting(*args, **kwargs):
+            TRIED[kind] = TRIED.get(kind, 0) + 1
+            return inner(*args, **kwargs)
+        prop.hypothesis.inner_test = counting
+
+        def test():
+            before = TRIED.get(kind, 0)
+            prop()
+            tried = TRIED.get(kind, 0) - before
+            assert tried >= 20, 'only %d examples ran' % tried
+            _record(prop.__name__[len('test_'):], kind, tried)
+        test.__name__, test.__doc__ = prop.__name__, prop.__doc__
+        return test
+    return wrap
 
 
 def clear_message(exc, *words):
@@ -91,16 +116,12 @@ hostile_address = st.one_of(
 
 
 # -- domains -----------------------------------------------------------------------------------------
+@counted('domains')
 @MANY
 @given(st.one_of(valid_domain, hostile_domain))
-@example('Bücher.Example')
-@example("example.org' OR '1'='1")
-@example('exa%mple.org')
-@example('exa_mple.org')
-@example('a\x00b.example')
-@example('\u212a.example')
-def _domains_come_out_normalized_or_are_refused(value):
-    count('domains')
+@examples('Bücher.Example', "example.org' OR '1'='1", 'exa%mple.org',
+          'exa_mple.org', 'a\x00b.example', '\u212a.example')
+def test_domains_come_out_normalized_or_are_refused(value):
     result = refused(normalize_domain, value, 'domain')
     if result is None:
         return
@@ -112,18 +133,18 @@ def _domains_come_out_normalized_or_are_refused(value):
         assert not set(value) & set(SQL_AND_ROUTING + '_'), 'accepted a special character: %r' % value
 
 
+@counted('domains')
 @MANY
 @given(valid_domain)
-def _valid_ascii_domains_are_accepted_in_lowercase(value):
-    count('domains')
+def test_valid_ascii_domains_are_accepted_in_lowercase(value):
     assert normalize_domain(value) == value.lower()
     assert normalize_domain(value.upper()) == value.lower()
 
 
+@counted('domains')
 @FEW
 @given(st.lists(idn_label, min_size=1, max_size=2), tld)
-def _idn_labels_become_punycode(labels, top):
-    count('domains')
+def test_idn_labels_become_punycode(labels, top):
     value = '.'.join(labels + [top])
     expected = '.'.join(['xn--' + lab.encode('punycode').decode('ascii') for lab in labels] + [top.lower()])
     # ß is mapped to ss by IDNA 2003 (Python's codec); the others are stable under nameprep.
@@ -132,16 +153,12 @@ def _idn_labels_become_punycode(labels, top):
 
 
 # -- addresses ---------------------------------------------------------------------------------------
+@counted('mailboxes')
 @MANY
 @given(st.one_of(st.builds(lambda l, d: l + '@' + d, local_part, valid_domain), hostile_address))
-@example("o'neil@example.org")
-@example('a%b@example.org')
-@example('a_b@example.org')
-@example("x'--@example.org")
-@example('\u212a@example.org')
-@example('john@example.org\x00')
-def _mailboxes_come_out_normalized_or_are_refused(value):
-    count('mailboxes')
+@examples("o'neil@example.org", 'a%b@example.org', 'a_b@example.org',
+          "x'--@example.org", '\u212a@example.org', 'john@example.org\x00')
+def test_mailboxes_come_out_normalized_or_are_refused(value):
     result = refused(normalize_mailbox, value, 'email')
     if result is None:
         return
@@ -153,16 +170,12 @@ def _mailboxes_come_out_normalized_or_are_refused(value):
     assert value.split('@')[0].lower() == local
 
 
+@counted('alias addresses')
 @MANY
 @given(st.one_of(st.builds(lambda l, d: l + '@' + d, local_part, valid_domain), hostile_address,
                  st.builds(lambda d: '@' + d, st.one_of(valid_domain, hostile_domain))))
-@example('sales+eu@example.org')
-@example('a%b@example.org')
-@example('a!b@example.org')
-@example('@example.org')
-@example('@')
-def _alias_addresses_come_out_normalized_or_are_refused(value):
-    count('alias addresses')
+@examples('sales+eu@example.org', 'a%b@example.org', 'a!b@example.org', '@example.org', '@')
+def test_alias_addresses_come_out_normalized_or_are_refused(value):
     source = refused(normalize_source, value, 'source')
     destination = refused(normalize_address, value, 'address')
     if value.startswith('@'):
@@ -180,10 +193,10 @@ def _alias_addresses_come_out_normalized_or_are_refused(value):
     assert normalize_source(source) == source
 
 
+@counted('lengths')
 @MANY
 @given(st.text(max_size=120), st.integers(1, 100))
-def _length_limits(value, limit):
-    count('lengths')
+def test_length_limits(value, limit):
     try:
         check_length(value, limit, 'email')
     except InputError as exc:
@@ -202,15 +215,11 @@ every_class = st.one_of(
 )
 
 
+@counted('passwords')
 @MANY
 @given(every_class)
-@example('\x00')
-@example('pass\x00word')
-@example('')
-@example('é' * (PASSWORD_MAX // 2))
-@example('é' * (PASSWORD_MAX // 2 + 1))
-def _passwords_are_accepted_or_refused_without_being_shown(password):
-    count('passwords')
+@examples('\x00', 'pass\x00word', '', 'é' * (PASSWORD_MAX // 2), 'é' * (PASSWORD_MAX // 2 + 1))
+def test_passwords_are_accepted_or_refused_without_being_shown(password):
     try:
         check_password(password)
     except InputError as exc:
@@ -222,13 +231,13 @@ def _passwords_are_accepted_or_refused_without_being_shown(password):
         assert password and '\x00' not in password and len(password.encode('utf-8')) <= PASSWORD_MAX
 
 
+@counted('hashed passwords')
 @FEW
 @given(every_class.filter(lambda p: '\x00' not in p and len(p.encode('utf-8')) <= PASSWORD_MAX),
        st.sampled_from(['BLF-CRYPT', 'SHA256-CRYPT']))
 @example(''.join(chr(c) for c in range(1, 128)), 'BLF-CRYPT')
 @example(''.join(chr(c) for c in range(128, 256)), 'SHA256-CRYPT')
-def _hashes_verify_their_password_only(password, scheme):
-    count('hashed passwords')
+def test_hashes_verify_their_password_only(password, scheme):
     stored = make_hash(password, scheme)
     assert stored.startswith('{%s}$' % scheme)
     assert len(password) < 8 or password not in stored
@@ -241,15 +250,11 @@ def _hashes_verify_their_password_only(password, scheme):
     check_password_hash(stored, 150)
 
 
+@counted('password hashes')
 @MANY
 @given(st.one_of(hostile_text, st.builds(lambda s, r: '{%s}%s' % (s, r), st.text(max_size=12), hostile_text)))
-@example('{BLF-CRYPT}')
-@example('{blf-crypt}$2y$05$abc')
-@example('$2y$05$noprefix')
-@example('{PLAIN}secret with space')
-@example('{NOPE}x')
-def _password_hashes_are_checked_without_being_shown(value):
-    count('password hashes')
+@examples('{BLF-CRYPT}', '{blf-crypt}$2y$05$abc', '$2y$05$noprefix', '{PLAIN}secret with space', '{NOPE}x')
+def test_password_hashes_are_checked_without_being_shown(value):
     try:
         check_password_hash(value, 150)
     except InputError as exc:
@@ -270,31 +275,20 @@ def _password_hashes_are_checked_without_being_shown(value):
 UNITS = {'': 0, 'B': 0, 'K': 1, 'KB': 1, 'M': 2, 'MB': 2, 'G': 3, 'GB': 3, 'T': 4, 'TB': 4}
 
 
-def schema(quota_type):
-    return Schema({('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50),
-                   ('virtual_users', 'email'): column('varchar', 'varchar(100)', 100),
-                   ('virtual_aliases', 'source'): column('varchar', 'varchar(100)', 100),
-                   ('virtual_users', 'quota'): column(quota_type.split('(')[0], quota_type, None)})
-
-
+@counted('quotas')
 @MANY
 @given(st.integers(0, 10 ** 6), st.sampled_from(sorted(UNITS)), st.sampled_from(['', ' ']))
-def _sizes_are_read_as_powers_of_1024(number, unit, space):
-    count('quotas')
+def test_sizes_are_read_as_powers_of_1024(number, unit, space):
     assert parse_quota('%d%s%s' % (number, space, unit)) == number * 1024 ** UNITS[unit]
 
 
+@counted('quotas')
 @MANY
 @given(st.one_of(st.integers(-2 ** 70, 2 ** 70), st.floats(allow_nan=True), st.booleans(), st.none(),
                  hostile_text, st.builds(lambda n, u: n + u, st.text('0123456789.-+e', max_size=400),
                                          st.sampled_from(['', 'K', 'G', 'Y', 'q']))))
-@example('9' * 400 + 'G')
-@example('\x1b[2J')
-@example('1e999')
-@example('-0')
-@example('١٢٣')
-def _quotas_are_numbers_of_bytes_or_refused(value):
-    count('quotas')
+@examples('9' * 400 + 'G', '\x1b[2J', '1e999', '-0', '١٢٣')
+def test_quotas_are_numbers_of_bytes_or_refused(value):
     try:
         quota = parse_quota(value)
     except InputError as exc:
@@ -319,40 +313,3 @@ def _record(name, kind, tried):
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, 'unit_%s.json' % name), 'w', encoding='utf-8') as handle:
         json.dump({'test': 'unit_' + name, 'figures': {'kind': kind, 'inputs_tried': tried}}, handle, indent=2)
-
-
-def _property_test(prop, kind):
-    """A test that runs the property `prop` (every example) and records how many inputs it tried."""
-    def test():
-        before = TRIED.get(kind, 0)
-        prop()
-        tried = TRIED.get(kind, 0) - before
-        assert tried >= 20, 'only %d examples ran' % tried
-        _record(prop.__name__.lstrip('_'), kind, tried)
-    test.__name__ = 'test' + prop.__name__
-    test.__doc__ = prop.__doc__
-    return test
-
-
-test_domains_come_out_normalized_or_are_refused = _property_test(
-    _domains_come_out_normalized_or_are_refused, 'domains')
-test_valid_ascii_domains_are_accepted_in_lowercase = _property_test(
-    _valid_ascii_domains_are_accepted_in_lowercase, 'domains')
-test_idn_labels_become_punycode = _property_test(
-    _idn_labels_become_punycode, 'domains')
-test_mailboxes_come_out_normalized_or_are_refused = _property_test(
-    _mailboxes_come_out_normalized_or_are_refused, 'mailboxes')
-test_alias_addresses_come_out_normalized_or_are_refused = _property_test(
-    _alias_addresses_come_out_normalized_or_are_refused, 'alias addresses')
-test_length_limits = _property_test(
-    _length_limits, 'lengths')
-test_passwords_are_accepted_or_refused_without_being_shown = _property_test(
-    _passwords_are_accepted_or_refused_without_being_shown, 'passwords')
-test_hashes_verify_their_password_only = _property_test(
-    _hashes_verify_their_password_only, 'hashed passwords')
-test_password_hashes_are_checked_without_being_shown = _property_test(
-    _password_hashes_are_checked_without_being_shown, 'password hashes')
-test_sizes_are_read_as_powers_of_1024 = _property_test(
-    _sizes_are_read_as_powers_of_1024, 'quotas')
-test_quotas_are_numbers_of_bytes_or_refused = _property_test(
-    _quotas_are_numbers_of_bytes_or_refused, 'quotas')

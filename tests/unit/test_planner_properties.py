@@ -13,14 +13,13 @@ import random
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb import column
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import Schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities import aliases, domains, users
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import DomainRow
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.passwords import NewPassword, check_passwords
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import UserCurrent, UserRow
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.entries import gather_items
+from tests.unit.schema_builder import schema
 
 CASES = {'domains': 3000, 'users': 4000, 'aliases': 3500}
 BATCH = 10   # cases per Hypothesis example
@@ -40,18 +39,7 @@ BAD_STATES = ['gone', None]
 BAD = 0.04   # how often pick() draws from the bad pool
 
 
-def schema(quota_type='bigint(11)'):
-    columns = {('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50),
-               ('virtual_users', 'email'): column('varchar', 'varchar(100)', 100),
-               ('virtual_users', 'password'): column('varchar', 'varchar(150)', 150),
-               ('virtual_aliases', 'source'): column('varchar', 'varchar(100)', 100),
-               ('virtual_aliases', 'destination'): column('varchar', 'varchar(100)', 100)}
-    if quota_type:
-        columns[('virtual_users', 'quota')] = column(quota_type.split('(')[0], quota_type, None)
-    return Schema(columns)
-
-
-SCHEMAS = [schema(), schema('int(11)'), schema(None)]
+SCHEMAS = [schema('bigint(11)'), schema('int(11)'), schema(None)]
 
 
 def settings_for(entity):

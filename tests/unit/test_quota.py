@@ -6,15 +6,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema impor
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import check_quota_fits
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, SchemaError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
-
-
-def schema(quota_type=None):
-    columns = {('virtual_domains', 'name'): column('varchar', 'varchar(50)', 50),
-               ('virtual_users', 'email'): column('varchar', 'varchar(100)', 100),
-               ('virtual_aliases', 'source'): column('varchar', 'varchar(100)', 100)}
-    if quota_type:
-        columns[('virtual_users', 'quota')] = column(quota_type.split('(')[0], quota_type, None)
-    return Schema(columns)
+from tests.unit.schema_builder import schema
 
 
 @pytest.mark.parametrize('value,expected', [

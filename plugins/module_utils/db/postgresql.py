@@ -79,8 +79,8 @@ class PostgreSQL(base.Engine):
             return base.RETRY
         if code in _READ_ONLY:
             return base.READ_ONLY
-        if (code or '').startswith('08') or (code is None and isinstance(exc, (psycopg.OperationalError,
-                                                                              psycopg.InterfaceError))):
+        broken = isinstance(exc, (psycopg.OperationalError, psycopg.InterfaceError))
+        if (code or '').startswith('08') or (code is None and broken):
             return base.LOST
         return base.FAILED
 

@@ -9,6 +9,12 @@ user would get it. :class:`Runner` writes a playbook around a list of tasks,
 runs it against localhost (connection local, this virtualenv's Python) with only
 that collections path, and returns a :class:`RunResult` with every task's
 result (from the ``ispt_results`` callback) and the full console text.
+
+Provides (no fixtures; conftest.py makes ``collections_path``, ``runner``, ``run_tasks``):
+  install_collection(workdir)        build + offline install; returns the collections path
+  Runner(collections_path, workdir)  run(tasks, module_defaults=..., check, diff, ...) -> RunResult
+  RunResult, TaskRecord              rc, text, tasks, task(name), snapshot(name), describe()
+  clean_env(**extra), tool(name), REPO_ROOT
 """
 
 import glob
@@ -26,7 +32,7 @@ COLLECTION = 'ispmail.mailserver'
 GROUP = 'group/ispmail.mailserver.all'
 
 
-def _tool(name):
+def tool(name):
     path = os.path.join(BIN_DIR, name)
     return path if os.access(path, os.X_OK) else (shutil.which(name) or name)
 
@@ -46,7 +52,7 @@ def install_collection(workdir, root=REPO_ROOT):
     collections = os.path.join(workdir, 'collections')
     os.makedirs(build_dir, exist_ok=True)
     env = clean_env(HOME=workdir)
-    proc = subprocess.run([_tool('ansible-galaxy'), 'collection', 'build', root, '--output-path', build_dir, '--force'],
+    proc = subprocess.run([tool('ansible-galaxy'), 'collection', 'build', root, '--output-path', build_dir, '--force'],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                           check=False)
     if proc.returncode != 0:
@@ -54,7 +60,7 @@ def install_collection(workdir, root=REPO_ROOT):
     tarballs = glob.glob(os.path.join(build_dir, 'ispmail-mailserver-*.tar.gz'))
     if len(tarballs) != 1:
         raise RuntimeError('expected one collection tarball in %s, found %s' % (build_dir, tarballs))
-    proc = subprocess.run([_tool('ansible-galaxy'), 'collection', 'install', tarballs[0], '-p', collections,
+    proc = subprocess.run([tool('ansible-galaxy'), 'collection', 'install', tarballs[0], '-p', collections,
                            '--offline', '--no-deps', '--force'],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -191,7 +197,7 @@ class Runner:
             ISPT_RESULTS_FILE=results_file,
         )
         env.update({key: str(value) for key, value in (extra_env or {}).items()})
-        cmd = [_tool('ansible-playbook'), '-i', inventory, playbook]
+        cmd = [tool('ansible-playbook'), '-i', inventory, playbook]
         if check:
             cmd.append('--check')
         if diff:

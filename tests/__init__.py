@@ -1,0 +1,1 @@
+"""The tests and the benchmark of ispmail.mailserver, importable as ``tests.*`` from the repository root."""
