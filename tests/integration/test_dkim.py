@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 import pytest
 
-from helpers import assert_clean_failure, assert_ok, diff_of, domain, task
+from tests.integration.helpers import assert_clean_failure, assert_ok, diff_of, domain, task
 
 OWNER = pwd.getpwuid(os.getuid()).pw_name
 

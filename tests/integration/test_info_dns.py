@@ -7,7 +7,7 @@ SRV records, for every domain, with IDN domains in ASCII form."""
 import os
 import pwd
 
-from helpers import domain, task
+from tests.integration.helpers import domain, task
 
 OWNER = pwd.getpwuid(os.getuid()).pw_name
 
