@@ -250,3 +250,18 @@ def test_no_private_key_in_any_output(db, run_tasks, key_dir):
     # The seed of the generated ed25519 key alone (its first 32 bytes) does not show either.
     seed = base64.b64decode(open(os.path.join(key_dir, 'example.org.gen.key')).read())[:32]
     assert base64.b64encode(seed).decode()[:40] not in run.text
+
+
+def test_damaged_key_file_fails_unless_a_key_is_given(db, run_tasks, key_dir):
+    key_file = os.path.join(key_dir, 'example.org.s1.key')
+    with open(key_file, 'w') as handle:
+        handle.write('garbage\n')
+    given = rsa_pem()
+    run = run_tasks([
+        domain(name='example.org'),
+        dkim(key_dir, task_name='damaged', domain='example.org', selector='s1', ignore_errors=True),
+        dkim(key_dir, task_name='replaced', domain='example.org', selector='s1', private_key=given),
+    ])
+    assert_clean_failure(run, run.task('damaged'), key_file, 'private_key')
+    assert_ok(run, run.task('replaced'), True)
+    assert public_of_file(key_file) in run.task('replaced')['dns_record']['value']

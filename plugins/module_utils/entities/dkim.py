@@ -57,10 +57,23 @@ class DkimPlan(object):
         self.pairs = pairs
 
 
-def _wanted_key(current_text, params):
+def current_key(current_text, key_file, replaceable):
+    """The key in the file (None without one); a file that does not parse fails the run unless
+    replaceable (a private_key is given to replace it)."""
+    if not current_text:
+        return None
+    try:
+        return keys.parse(current_text)
+    except InputError:
+        if replaceable:
+            return None
+        raise InputError('the key file %s does not hold a key rspamd can sign with: give private_key to '
+                         'replace it, or remove the file' % key_file)
+
+
+def _wanted_key(current, params):
     """(key, write): the key the file should hold, and whether it must be written."""
     given = params['private_key']
-    current = keys.parse(current_text) if current_text else None
     if given:
         key = keys.parse(given)
         return key, current is None or current.public != key.public
@@ -72,14 +85,15 @@ def _wanted_key(current_text, params):
     return keys.generate(params['key_type'], params['key_size']), True
 
 
-def plan(domain, selector, current_text, pairs, params):
-    """The DkimPlan for the options, from the key file's text and the map's pairs."""
+def plan(domain, selector, current, pairs, params):
+    """The DkimPlan for the options, from the key file's state (current: DkimKey, None, or
+    True for a file of any content when removing) and the map's pairs."""
     others = [pair for pair in pairs if pair[0] != domain]
     active = [pair for pair in pairs if pair[0] == domain]
     if params['state'] == 'absent':
         keep = [pair for pair in active if pair[1] != selector]
-        return DkimPlan(None, False, current_text is not None, others + keep)
-    key, write = _wanted_key(current_text, params)
+        return DkimPlan(None, False, current is not None, others + keep)
+    key, write = _wanted_key(current, params)
     if params['active']:
         active = [(domain, selector)]
     return DkimPlan(key, write, False, others + active)

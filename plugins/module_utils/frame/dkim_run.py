@@ -30,8 +30,11 @@ def _host_change(module, domain, selector):
     paths = (files.key_path(key_dir, domain, selector), files.map_path(key_dir))
     pairs = files.read_selectors(key_dir)
     current_text = files.read_text(paths[0])
-    current = keys.parse(current_text) if current_text and params['state'] == 'present' else None
-    plan = dkim.plan(domain, selector, current_text, pairs, params)
+    if params['state'] == 'absent':
+        current = True if current_text is not None else None
+    else:
+        current = dkim.current_key(current_text, paths[0], bool(params['private_key']))
+    plan = dkim.plan(domain, selector, current, pairs, params)
     changed = dkim.apply(plan, paths, params['owner'], module.check_mode)
     generated = plan.write_key and not params['private_key']
     record = None
@@ -41,7 +44,7 @@ def _host_change(module, domain, selector):
                   key_type=plan.key.key_type if plan.key is not None else None,
                   active_selector=_active(plan.pairs, domain))
     if module._diff:
-        before = dkim.record(domain, selector, current) if current is not None else None
+        before = dkim.record(domain, selector, current) if isinstance(current, keys.DkimKey) else None
         after = record if plan.key is not None else None
         if generated and after is None:
             after = dict(name='%s._domainkey.%s' % (selector, domain), value='(a new key)')
