@@ -71,7 +71,36 @@ options:
         mode) changes; in check mode the file is not written.
     type: path
     version_added: 2.1.0
+  dns_records:
+    description:
+      - Also return the DNS records every domain (of O(domains), or all) needs, in
+        RV(dns_records), read on the host the module runs on (the mail host) for the DKIM keys.
+    type: bool
+    default: false
+    version_added: 2.1.0
+  mail_host:
+    description:
+      - With O(dns_records), the name of the mail host the MX and SRV records point at.
+        Defaults to the fully qualified name of the host the module runs on.
+    type: str
+    version_added: 2.1.0
+  dmarc_policy:
+    description:
+      - With O(dns_records), the policy (C(p=)) of the DMARC record. Start with V(none) and
+        tighten it once reports show every sender of the domain passes.
+    type: str
+    choices: [none, quarantine, reject]
+    default: none
+    version_added: 2.1.0
+  dkim_key_dir:
+    description:
+      - With O(dns_records), the directory of the DKIM keys
+        (M(ispmail.mailserver.ispmail_dkim)'s O(ispmail.mailserver.ispmail_dkim#module:key_dir)).
+    type: path
+    default: /var/lib/rspamd/dkim
+    version_added: 2.1.0
 seealso:
+  - module: ispmail.mailserver.ispmail_dkim
   - module: ispmail.mailserver.ispmail_user
   - module: ispmail.mailserver.ispmail_alias
   - module: ispmail.mailserver.ispmail_domain
@@ -184,6 +213,28 @@ counts:
   returned: always
   type: dict
   sample: {domains: 2, users: 10, aliases: 4, problems: 0}
+dns_records:
+  description:
+    - With O(dns_records), for each domain in ASCII form, in this order - MX (C(10 <mail_host>.)), SPF
+      TXT (C(v=spf1 mx ~all)), DMARC TXT at C(_dmarc.<domain>), one DKIM TXT per key on the host,
+      and the SRV records C(_submission._tcp) (587), C(_submissions._tcp) (465), C(_imap._tcp) (143)
+      and C(_imaps._tcp) (993).
+  returned: when O(dns_records=true)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The record's owner name, without the final dot.
+      type: str
+      sample: _dmarc.example.org
+    type:
+      description: MX, TXT or SRV.
+      type: str
+    value:
+      description: The record's data as a zone file takes it (names end with a dot).
+      type: str
+      sample: "10 mail.example.org."
+  version_added: 2.1.0
 queries:
   description: The SQL statements run.
   returned: always
@@ -197,6 +248,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options impo
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory import read_directory
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory_format import format_directory
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.dns_records import dns_records
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.quota_usage import add_quota_usage
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
@@ -213,6 +265,10 @@ def main():
         quota_threshold=dict(type='int', default=90),
         dovecot_config=dict(type='path'),
         dest=dict(type='path'),
+        dns_records=dict(type='bool', default=False),
+        mail_host=dict(type='str'),
+        dmarc_policy=dict(type='str', choices=['none', 'quarantine', 'reject'], default='none'),
+        dkim_key_dir=dict(type='path', default='/var/lib/rspamd/dkim'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
@@ -236,6 +292,9 @@ def main():
             result['dest'] = params['dest']
         if params['quota_usage']:
             add_quota_usage(result, doveadm, params['quota_threshold'])
+        if params['dns_records']:
+            result['dns_records'] = dns_records(result['domains'], params['mail_host'], params['dmarc_policy'],
+                                                params['dkim_key_dir'])
         return dict(result, changed=changed)
     ModuleRun(module, write=False).execute(work, finish, check=check)
 

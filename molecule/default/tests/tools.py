@@ -55,10 +55,11 @@ def send_sized(to, subject, size, sender="tester@example.com"):
     return [stage, code, text.decode(), len(message)]
 
 
-def delivered(mailbox, subject, timeout=30):
-    """Files in the mailbox's Maildir/new whose Subject is subject, waiting for delivery."""
+def delivered(mailbox, subject, timeout=30, folder=""):
+    """Files in the mailbox's Maildir/new (or a folder's, such as Junk) whose Subject is
+    subject, waiting for delivery."""
     local, domain = mailbox.split("@")
-    pattern = "/var/vmail/%s/%s/Maildir/new/*" % (domain, local)
+    pattern = "/var/vmail/%s/%s/Maildir/%snew/*" % (domain, local, "." + folder + "/" if folder else "")
     line = "Subject: %s\n" % subject
     deadline = time.time() + timeout
     while True:
@@ -154,3 +155,67 @@ def served_certificates(pem_file):
             smtp.starttls(context=_CTX)
             served["smtp-%d" % port] = smtp.sock.getpeercert(binary_form=True) == want
     return served
+
+
+def submit(port, user, password, sender, to, subject, body="Sent by the tests."):
+    """Log in on 587 (STARTTLS) or 465 (implicit TLS) and send; the stage that answered last
+    (mail, rcpt or data), its code and text."""
+    message = "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@tests.example>\r\n\r\n%s\r\n" % (
+        sender, to, subject, subject.replace(" ", "-"), body)
+    if port == 465:
+        smtp = smtplib.SMTP_SSL("127.0.0.1", 465, timeout=60, context=_CTX)
+    else:
+        smtp = smtplib.SMTP("127.0.0.1", port, timeout=60)
+        smtp.starttls(context=_CTX)
+    with smtp:
+        smtp.ehlo("client.example.com")
+        smtp.login(user, password)
+        for stage, call in (("mail", lambda: smtp.mail(sender)),
+                            ("rcpt", lambda: smtp.rcpt(to)),
+                            ("data", lambda: smtp.data(message.encode()))):
+            code, text = call()
+            if code != 250:
+                break
+    return [stage, code, text.decode()]
+
+
+def send_from_outside(sender, to, subject, body="Sent by the tests."):
+    """Send to port 25 from the container's own non-loopback address (outside mynetworks)."""
+    message = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n%s\r\n" % (sender, to, subject, body)
+    with smtplib.SMTP(outside_address(), 25, timeout=60) as smtp:
+        smtp.ehlo("client.example.com")
+        for stage, call in (("mail", lambda: smtp.mail(sender)),
+                            ("rcpt", lambda: smtp.rcpt(to)),
+                            ("data", lambda: smtp.data(message.encode()))):
+            code, text = call()
+            if code != 250:
+                break
+    return [stage, code, text.decode()]
+
+
+def dkim_verify(path, record):
+    """Whether the DKIM-Signature of the message file verifies against the TXT value record
+    (given as the DNS answer, so no DNS is needed); and its d= and s= tags."""
+    import dkim
+
+    with open(path, "rb") as f:
+        message = f.read()
+    header = [line for line in message.split(b"\n\n", 1)[0].replace(b"\n\t", b" ").replace(b"\n ", b" ")
+              .split(b"\n") if line.lower().startswith(b"dkim-signature:")]
+    tags = {}
+    if header:
+        for part in header[0].split(b":", 1)[1].split(b";"):
+            if b"=" in part:
+                key, value = part.split(b"=", 1)
+                tags[key.strip().decode()] = value.strip().decode()
+    ok = dkim.verify(message, dnsfunc=lambda name, timeout=5: record.encode())
+    return [bool(ok), tags.get("d"), tags.get("s")]
+
+
+def sendmail(sender, to, subject):
+    """Send with the host's sendmail (Postfix's pickup, not SMTP): mail the host sends itself."""
+    import subprocess
+
+    message = "From: %s\nTo: %s\nSubject: %s\n\nSent by the host.\n" % (sender, to, subject)
+    subprocess.run(["/usr/sbin/sendmail", "-f", sender, to], input=message.encode(), check=True)
+    return True
