@@ -54,6 +54,16 @@ class DatabaseServer:
         finally:
             conn.close()
 
+    log_file = None
+
+    def log_tail(self, lines=30):
+        """The end of the server's log, for messages of a server that would not start."""
+        try:
+            with open(self.log_file, encoding='utf-8', errors='replace') as handle:
+                return ''.join(handle.readlines()[-lines:])
+        except (OSError, TypeError):
+            return '(no log)'
+
     def quote(self, name):
         """An identifier (a database or table name) quoted for this engine."""
         return '`%s`' % name

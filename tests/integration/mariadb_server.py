@@ -154,13 +154,6 @@ class MariaDBServer(DatabaseServer):
             time.sleep(0.1)
         raise RuntimeError('mariadbd did not come up within %s s:\n%s' % (timeout, self.log_tail()))
 
-    def log_tail(self, lines=30):
-        try:
-            with open(self.log_file, encoding='utf-8', errors='replace') as handle:
-                return ''.join(handle.readlines()[-lines:])
-        except OSError:
-            return '(no log)'
-
     def stop(self):
         if self.process is None:
             return

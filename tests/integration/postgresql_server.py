@@ -85,13 +85,6 @@ class PostgreSQLServer(DatabaseServer):
                          timeout=60)
         shutil.rmtree(self.base_dir, ignore_errors=True)
 
-    def log_tail(self, lines=30):
-        try:
-            with open(self.log_file, encoding='utf-8', errors='replace') as handle:
-                return ''.join(handle.readlines()[-lines:])
-        except OSError:
-            return '(no log)'
-
     def connect(self, database=None):
         return psycopg.connect(host=self.socket, port=self.port, user=SUPERUSER, password=SUPERUSER_PASSWORD,
                                dbname=database or 'postgres', autocommit=True, cursor_factory=psycopg.ClientCursor)

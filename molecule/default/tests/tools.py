@@ -170,12 +170,17 @@ def submit(port, user, password, sender, to, subject, body="Sent by the tests.")
     with smtp:
         smtp.ehlo("client.example.com")
         smtp.login(user, password)
-        for stage, call in (("mail", lambda: smtp.mail(sender)),
-                            ("rcpt", lambda: smtp.rcpt(to)),
-                            ("data", lambda: smtp.data(message.encode()))):
-            code, text = call()
-            if code != 250:
-                break
+        return _converse(smtp, sender, to, message)
+
+
+def _converse(smtp, sender, to, message):
+    """MAIL, RCPT and DATA until one is refused: [stage, code, text] of the last."""
+    for stage, call in (("mail", lambda: smtp.mail(sender)),
+                        ("rcpt", lambda: smtp.rcpt(to)),
+                        ("data", lambda: smtp.data(message.encode()))):
+        code, text = call()
+        if code != 250:
+            break
     return [stage, code, text.decode()]
 
 
@@ -184,13 +189,7 @@ def send_from_outside(sender, to, subject, body="Sent by the tests."):
     message = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n%s\r\n" % (sender, to, subject, body)
     with smtplib.SMTP(outside_address(), 25, timeout=60) as smtp:
         smtp.ehlo("client.example.com")
-        for stage, call in (("mail", lambda: smtp.mail(sender)),
-                            ("rcpt", lambda: smtp.rcpt(to)),
-                            ("data", lambda: smtp.data(message.encode()))):
-            code, text = call()
-            if code != 250:
-                break
-    return [stage, code, text.decode()]
+        return _converse(smtp, sender, to, message)
 
 
 def dkim_verify(path, record):
