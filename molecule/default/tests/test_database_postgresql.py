@@ -3,7 +3,7 @@ files/schema-postgresql.sql, least-privilege roles with SCRAM passwords, root by
 authentication, rotated passwords, and the directory moved from MariaDB with its hashes."""
 
 import pytest
-from helpers import ADMIN_PASSWORD, HOSTS, LOOKUP_PASSWORD, OLD_LOOKUP_PASSWORD, PG, sql
+from helpers import ADMIN_PASSWORD, HOSTS, LOOKUP_PASSWORD, OLD_LOOKUP_PASSWORD, PASSWORDS, PG, postmap, sql
 
 testinfra_hosts = HOSTS
 pytestmark = pytest.mark.skipif(not PG, reason="PostgreSQL scenario only")
@@ -69,3 +69,9 @@ def test_mariadb_directory_moved_with_its_hashes(host):
     moved = sql(host, query)
     assert moved.startswith("{SHA512-CRYPT}$6$")
     assert moved == host.check_output("mariadb --batch --skip-column-names mailserver -e %s", query)
+
+
+def test_mixed_case_keys_are_found(host):
+    # PostgreSQL compares case-sensitively; the role's queries lowercase the key.
+    assert host.run("doveadm auth test %s %s", "John@Example.ORG", PASSWORDS["john@example.org"]).rc == 0
+    assert postmap(host, "Jack@Example.ORG", "virtual-alias-maps").stdout.strip() == "john@example.org"
