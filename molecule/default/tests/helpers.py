@@ -19,6 +19,12 @@ def _instances():
     return ["ispmail-bookworm", "ispmail-trixie"]
 
 
+# The scenario's database engine (molecule/postgresql sets it): mariadb or postgresql.
+ENGINE = os.environ.get("ISPMAIL_DB_ENGINE", "mariadb")
+PG = ENGINE == "postgresql"
+# Postfix's map type.
+MAP_TYPE = "pgsql" if PG else "mysql"
+
 # podman:// hosts: one podman exec per command, much faster than one ansible run each.
 HOSTS = ["podman://" + name for name in _instances()]
 
@@ -55,16 +61,19 @@ def release(host):
 
 
 def map_file(host, name):
-    """Path of a Postfix lookup file: mysql-NAME.cf on Debian 12, mariadb-NAME.cf on 13."""
-    prefix = "mariadb" if release(host) >= 13 else "mysql"
+    """Path of a Postfix lookup file: mysql-NAME.cf on Debian 12, mariadb-NAME.cf on 13,
+    pgsql-NAME.cf with PostgreSQL."""
+    prefix = "pgsql" if PG else "mariadb" if release(host) >= 13 else "mysql"
     return "/etc/postfix/%s-%s.cf" % (prefix, name)
 
 
 def postmap(host, key, name):
     """postmap -q KEY on a lookup file; the command's result."""
-    return host.run("postmap -q %s mysql:%s", key, map_file(host, name))
+    return host.run("postmap -q %s %s:%s", key, MAP_TYPE, map_file(host, name))
 
 
 def sql(host, query, database="mailserver"):
-    """Run a query as root; its output without column names."""
+    """Run a query as root (on PostgreSQL the role root, peer); its output without column names."""
+    if PG:
+        return host.check_output("psql -XAtq -d %s -c %s", database, query)
     return host.check_output("mariadb --batch --skip-column-names %s -e %s", database, query)

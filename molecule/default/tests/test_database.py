@@ -1,8 +1,11 @@
-"""The database after converge: upgraded schema, least-privilege accounts, rotated passwords."""
+"""The MariaDB database after converge: upgraded schema, least-privilege accounts, rotated
+passwords. PostgreSQL's: test_database_postgresql.py."""
 
-from helpers import ADMIN_PASSWORD, HOSTS, LOOKUP_PASSWORD, OLD_LOOKUP_PASSWORD, sql
+import pytest
+from helpers import ADMIN_PASSWORD, HOSTS, LOOKUP_PASSWORD, OLD_LOOKUP_PASSWORD, PG, sql
 
 testinfra_hosts = HOSTS
+pytestmark = pytest.mark.skipif(PG, reason="MariaDB scenario only")
 
 
 def test_old_schema_upgraded_in_place(host):

@@ -1,7 +1,7 @@
 """Postfix's lookup files and what postmap answers from them."""
 
 import pytest
-from helpers import HOSTS, LOOKUP_PASSWORD, map_file, postmap
+from helpers import HOSTS, LOOKUP_PASSWORD, MAP_TYPE, map_file, postmap
 
 testinfra_hosts = HOSTS
 
@@ -39,5 +39,5 @@ def test_postmap_email2email(host):
 
 def test_main_cf_uses_the_files(host):
     maps = host.check_output("postconf -h virtual_alias_maps")
-    assert maps == "mysql:%s,mysql:%s" % (map_file(host, "virtual-alias-maps"), map_file(host, "email2email"))
+    assert maps == "{0}:{1},{0}:{2}".format(MAP_TYPE, map_file(host, "virtual-alias-maps"), map_file(host, "email2email"))
     assert host.check_output("postconf -h virtual_transport") == "lmtp:unix:private/dovecot-lmtp"

@@ -124,6 +124,8 @@ def fill_mailbox(mailbox, size):
     with open(new + "/1000000000.M1P1.filler", "w", encoding="ascii") as f:
         f.write("Subject: filler\n\n" + "x" * size + "\n")
     vmail = pwd.getpwnam("vmail")
+    # makedirs may have made the domain's directory too (no mail for the domain yet): vmail's.
+    os.chown(os.path.dirname(home), vmail.pw_uid, vmail.pw_gid)
     for root, dummy, files in os.walk(home):
         for path in [root] + [os.path.join(root, name) for name in files]:
             os.chown(path, vmail.pw_uid, vmail.pw_gid)

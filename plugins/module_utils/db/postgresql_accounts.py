@@ -41,8 +41,9 @@ class PostgreSQLAccounts(object):
             args = [value for table in TABLES for value in (account.name, table, privilege)]
             if session.select_one('SELECT ' + checks, args)[0]:
                 held.append(privilege)
+        # Sorted, as the wanted ones are (entities/accounts.normalize): else every run is a change.
         return {'exists': True, 'password_ok': matches(row[0], password) if password is not None else None,
-                'privileges': held}
+                'privileges': sorted(held)}
 
     def create(self, session, account, password):
         session.write_many('CREATE ROLE %s LOGIN PASSWORD %%s' % _role(account.name), [(make_verifier(password),)])
