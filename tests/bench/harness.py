@@ -4,7 +4,7 @@
 """The benchmark's MariaDB and collection: one job, take them from the integration harness.
 
 Provides (no fixtures):
-  MailDatabase(base_dir)      a started MariaDB (tests.integration.mariadb_server) with one database
+  MailDatabase(base_dir, engine=...)   a started MariaDB or PostgreSQL (tests.integration) with one database
                               holding the guide's Bookworm schema; module_defaults(), counts(), stop()
   build_collection(workdir)   the collection built and installed offline (tests.integration.playbook_runner)
 """
@@ -13,18 +13,22 @@ import os
 
 from tests.integration.database import Database
 from tests.integration.mariadb_server import MariaDBServer
+from tests.integration.postgresql_server import PostgreSQLServer
 from tests.integration.playbook_runner import install_collection
 
 
-def start_server(base_dir):
+def start_server(base_dir, engine='mariadb'):
+    """A throwaway server of the engine, as the integration tests start it."""
+    if engine == 'postgresql':
+        return PostgreSQLServer().start()
     return MariaDBServer(os.path.join(base_dir, 'mariadb')).start()
 
 
 class MailDatabase:
     """A running server (started here, or given) with one database holding the guide's Bookworm schema."""
 
-    def __init__(self, base_dir, server=None, worker='bench'):
-        self.server = server or start_server(base_dir)
+    def __init__(self, base_dir, server=None, worker='bench', engine='mariadb'):
+        self.server = server or start_server(base_dir, engine)
         try:
             self.database = Database(self.server, 'bookworm', worker=worker)
         except Exception:

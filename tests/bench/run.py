@@ -27,14 +27,20 @@ def log(message):
     print('==> %s' % message, file=sys.stderr, flush=True)
 
 
-def run_all(workdir, small=False):
+ENGINES = ('mariadb', 'postgresql')
+
+
+def run_all(workdir, small=False, engine='mariadb'):
     directory = dataset.Directory(10, 10, 10) if small else dataset.Directory()
     sample_size = 20 if small else LOOP_SAMPLE
     log('starting a throwaway MariaDB in %s' % workdir)
-    database = harness.MailDatabase(workdir)
+    workdir = os.path.join(workdir, engine)
+    os.makedirs(workdir, exist_ok=True)
+    log('engine: %s' % engine)
+    database = harness.MailDatabase(workdir, engine=engine)
     try:
         log('building the collection')
-        collections = harness.build_collection(os.path.join(workdir, 'collection'))
+        collections = harness.collections(os.path.dirname(workdir))
         runner = PlaybookRunner(collections, os.path.join(workdir, 'runs'), database.module_defaults())
         results = {'machine': machine(), 'runs': [], 'sizes': {
             'domains': len(directory.domains), 'users': len(directory.users), 'aliases': len(directory.aliases)}}
@@ -113,19 +119,25 @@ def main(argv=None):
     parser.add_argument('--json', help='also write the raw figures to this file')
     parser.add_argument('--small', action='store_true',
                         help='a smoke run: 10 domains of 10 users and 10 aliases, a loop of 20 (figures meaningless)')
+    parser.add_argument('--engines', default=','.join(ENGINES),
+                        help='the database engines to run on, in one run (default: %(default)s)')
     args = parser.parse_args(argv)
-    started = time.monotonic()
-    if args.workdir:
-        os.makedirs(args.workdir, exist_ok=True)
-        results = run_all(args.workdir, args.small)
-    else:
-        with tempfile.TemporaryDirectory(prefix='ispmail-bench-') as workdir:
-            results = run_all(workdir, args.small)
-    results['total_seconds'] = time.monotonic() - started
+    engines = [engine for engine in args.engines.split(',') if engine]
+    by_engine = {}
+    with tempfile.TemporaryDirectory(prefix='ispmail-bench-') as scratch:
+        workdir = args.workdir or scratch
+        os.makedirs(workdir, exist_ok=True)
+        for engine in engines:
+            started = time.monotonic()
+            by_engine[engine] = run_all(workdir, args.small, engine)
+            by_engine[engine]['total_seconds'] = time.monotonic() - started
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as handle:
-            json.dump(results, handle, indent=1)
-    print(table.render(results))
+            json.dump(by_engine, handle, indent=1)
+    for engine in engines:
+        print('## %s\n\n%s\n' % (engine, table.render(by_engine[engine])))
+    if len(engines) > 1:
+        print(table.side_by_side(by_engine))
     return 0
 
 

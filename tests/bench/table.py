@@ -114,3 +114,18 @@ def render(results):
             scenarios.NO_CHANGE_REPEATS, results.get('total_seconds', 0)),
     ]
     return '\n'.join(lines)
+
+
+def side_by_side(by_engine):
+    """The engines' list-task times per run, and the per-user cost against the loop, in one table."""
+    engines = list(by_engine)
+    first = by_engine[engines[0]]
+    lines = ['| run | %s |' % ' | '.join('%s list tasks' % engine for engine in engines),
+             '|---|%s' % '---:|' * len(engines)]
+    for index, run in enumerate(first['runs']):
+        lines.append('| %s | %s |' % (run['label'], ' | '.join(
+            _list_seconds(by_engine[engine]['runs'][index]) for engine in engines)))
+    lines.append('| per user created, list form / loop | %s |' % ' | '.join(
+        '%.2f ms / %.0f ms (%.0fx)' % (lambda f: (f[0] * 1000, f[1] * 1000, f[2]))(per_item(by_engine[engine]))
+        for engine in engines))
+    return '\n'.join(lines)

@@ -20,8 +20,15 @@ def small_run(module, tmp_path):
     return json.loads(figures.read_text()), proc
 
 
-def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
-    results, proc = small_run('run', tmp_path)
+def test_small_benchmark_runs_every_step_on_both_engines_and_prints_the_tables(tmp_path):
+    by_engine, proc = small_run('run', tmp_path)
+    assert list(by_engine) == ['mariadb', 'postgresql']
+    assert '| run | mariadb list tasks | postgresql list tasks |' in proc.stdout
+    for results in by_engine.values():
+        check_small_run(results, proc.stdout)
+
+
+def check_small_run(results, output):
     runs = dict((run['key'], run) for run in results['runs'])
     assert list(runs) == ['create', 'always', 'on_create', 'change']
 
@@ -39,8 +46,8 @@ def test_small_benchmark_runs_every_step_and_prints_the_table(tmp_path):
     assert results['loop']['items'] == 20
     # The module processes were measured (GNU time), and the table shows the figures.
     assert all(task['peak_kb'] > 10000 for run in runs.values() for task in run['tasks'].values())
-    assert '| list form: first creation |' in proc.stdout
-    assert '| loop / list |' in proc.stdout
+    assert '| list form: first creation |' in output
+    assert '| loop / list |' in output
 
 
 def test_small_directory_benchmark_runs_both_sides_and_prints_the_table(tmp_path):
