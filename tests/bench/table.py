@@ -125,7 +125,8 @@ def side_by_side(by_engine):
     for index, run in enumerate(first['runs']):
         lines.append('| %s | %s |' % (run['label'], ' | '.join(
             _list_seconds(by_engine[engine]['runs'][index]) for engine in engines)))
+    figures = [per_item(by_engine[engine]) for engine in engines]
     lines.append('| per user created, list form / loop | %s |' % ' | '.join(
-        '%.2f ms / %.0f ms (%.0fx)' % (lambda f: (f[0] * 1000, f[1] * 1000, f[2]))(per_item(by_engine[engine]))
-        for engine in engines))
+        '%.2f ms / %.0f ms (%.0fx)' % (list_item * 1000, loop_item * 1000, ratio)
+        for list_item, loop_item, ratio in figures))
     return '\n'.join(lines)
