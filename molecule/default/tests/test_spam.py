@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from helpers import HOSTS, in_container
+from helpers import HOSTS, PG, in_container
 
 testinfra_hosts = HOSTS
 
