@@ -131,8 +131,9 @@ def column(data_type, column_type, max_length):
 
 def _lock(session):
     # Writers from many hosts serialize here, so two runs never both insert the same row on
-    # schemas that have no unique key to stop them (on one server or one Galera node). GET_LOCK belongs to the connection: it
-    # outlives a rolled-back attempt and is released by finish() or when the connection closes.
+    # schemas that have no unique key to stop them (on one server, or on one Galera node: across
+    # nodes see db/galera.py). GET_LOCK belongs to the connection: it outlives a rolled-back
+    # attempt and is released by finish() or when the connection closes.
     row = session.select_one('SELECT GET_LOCK(%s, %s)', (LOCK_NAME, LOCK_TIMEOUT))
     if not row or row[0] != 1:
         raise ConnectionFailure('another run holds the lock %s for more than %s seconds; '

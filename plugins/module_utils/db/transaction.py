@@ -13,8 +13,8 @@ import time
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import DatabaseError, RetryTransaction
 
 # On a Galera cluster every writing run conflicts with every concurrent one on another node
-# (db/galera.py), so a run may lose a few rounds in a row: measured with 6 writers on 3 nodes,
-# tests/integration/test_galera.py and docs/consistency.md.
+# (db/galera.py), so with a writer on each node a run may lose several rounds in a row: more
+# attempts and a capped back-off than one server needs (retries measured in docs/consistency.md).
 ATTEMPTS = 10
 BACKOFF = 0.05     # seconds; doubles with each attempt, with jitter so that competitors spread out
 MAX_BACKOFF = 2.0  # seconds: the longest wait between two attempts (before jitter)
