@@ -26,7 +26,7 @@ from tests.integration.galera_cluster import PROVIDER, GaleraCluster
 from tests.integration.galera_support import cluster_database, node_params, run_at_once, task_retries
 from tests.integration.helpers import TRACEBACK_MARKERS, alias, domain, task, user
 from tests.integration.playbook_runner import Runner
-from tests.integration.reliability_support import duplicate_rows, record_figures
+from tests.integration.reliability_support import duplicate_rows, module_processes, record_figures
 
 pytestmark = [pytest.mark.galera,
               pytest.mark.skipif(not os.path.exists(PROVIDER), reason='galera-4 is not installed (%s)' % PROVIDER)]
@@ -236,12 +236,20 @@ def test_a_run_that_keeps_losing_certification_fails_clearly_after_the_bound(clu
     assert db.domains() == []
 
 
+def _kill_once_running(node, module, timeout=60):
+    """SIGKILL `node` as soon as a process of `module` runs (the run's module is at work)."""
+    deadline = time.monotonic() + timeout
+    while not module_processes(module) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    node.kill()
+
+
 def test_a_node_killed_during_a_run_leaves_the_others_working(cluster, runners):
     """Last in this file: the killed node stays down until the cluster is stopped."""
     db = cluster_database(cluster, 'bookworm')
     db.add_domain('big.example')
     users = [{'email': 'u%d@big.example' % i, 'password_hash': '{PLAIN}x'} for i in range(300)]
-    killer = threading.Timer(1.0, cluster.nodes[2].kill)
+    killer = threading.Thread(target=_kill_once_running, args=(cluster.nodes[2], 'ispmail_user'))
     runner, = runners(1)
     killer.start()
     try:
