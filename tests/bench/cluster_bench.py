@@ -105,8 +105,8 @@ def render(figures, sizes):
     for key, label in (('single', 'single MariaDB'), ('one_node', 'Galera, one node'),
                        ('three_nodes', 'Galera, three nodes at once')):
         row = figures[key]
-        lines.append('| %s | %d | %.1f | %.1f | %.2f | %d |' % (label, row['runs'], row['wall'], row['list_seconds'],
-                                                              row['wall'] / base, row['retries']))
+        values = (label, row['runs'], row['wall'], row['list_seconds'], row['wall'] / base, row['retries'])
+        lines.append('| %s | %d | %.1f | %.1f | %.2f | %d |' % values)
     return '\n'.join(lines)
 
 

@@ -35,8 +35,8 @@ def test_an_unhealthy_node_is_named_by_its_state(change, named):
 
 
 def test_missing_status_values_are_a_problem():
-    assert 'wsrep_ready is missing' in galera.health_problem({'wsrep_cluster_status': 'Primary',
-                                                               'wsrep_local_state_comment': 'Synced'})
+    status = {'wsrep_cluster_status': 'Primary', 'wsrep_local_state_comment': 'Synced'}
+    assert 'wsrep_ready is missing' in galera.health_problem(status)
 
 
 def test_a_node_outside_the_primary_component_is_its_own_kind_of_error():
