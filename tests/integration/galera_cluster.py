@@ -86,7 +86,7 @@ def _open_to_rsync(node):
 
 class GaleraCluster:
     def __init__(self, base_dir, size=3):
-        ports = [dict((name, free_port()) for name in ('client', 'gcomm', 'ist', 'sst')) for _ in range(size)]
+        ports = [dict((name, free_port()) for name in ('client', 'gcomm', 'ist', 'sst')) for dummy in range(size)]
         self.nodes = [GaleraNode(os.path.join(str(base_dir), 'node%d' % (i + 1)), i, ports, bootstrap=i == 0)
                       for i in range(size)]
 
