@@ -97,6 +97,13 @@ queries:
   type: list
   elements: str
   sample: ["CREATE USER %s@%s IDENTIFIED BY %s"]
+retries:
+  description:
+    - How many times the transaction was given up for a concurrent one (a deadlock, or a
+      certification conflict with a run on another node of a Galera cluster) and run again.
+  returned: always
+  type: int
+  sample: 0
 '''
 
 from ansible.module_utils.basic import AnsibleModule

@@ -140,6 +140,13 @@ queries:
   returned: always
   type: list
   elements: str
+retries:
+  description:
+    - How many times the transaction was given up for a concurrent one (a deadlock, or a
+      certification conflict with a run on another node of a Galera cluster) and run again.
+  returned: always
+  type: int
+  sample: 0
 '''
 
 from ansible.module_utils.basic import AnsibleModule

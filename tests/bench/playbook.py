@@ -24,7 +24,7 @@ import yaml
 from tests.bench import module_process
 from tests.integration.playbook_runner import CALLBACK_DIR, GROUP, clean_env, tool
 
-KEPT = 'changed,counts,msg'   # of each result: the benchmark needs outcomes, not 10,000 items
+KEPT = 'changed,counts,msg,retries'   # of each result: the benchmark needs outcomes, not 10,000 items
 
 
 class PlayResult:

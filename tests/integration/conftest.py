@@ -46,7 +46,7 @@ def pytest_addoption(parser):
 
 
 def _needs_mariadb(item):
-    if item.get_closest_marker('mariadb_schema') is not None:
+    if item.get_closest_marker('mariadb_schema') is not None or item.get_closest_marker('galera') is not None:
         return True
     if any(name in MARIADB_ONLY_FIXTURES for name in getattr(item, 'fixturenames', ())):
         return True

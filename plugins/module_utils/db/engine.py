@@ -16,6 +16,7 @@ RETRY = 'retry'              # given up for a concurrent transaction: run the wh
 UNREACHABLE = 'unreachable'  # no connection could be made, or it broke before the commit
 LOST = 'lost'                # the connection broke during COMMIT: the outcome is unknown
 READ_ONLY = 'read_only'      # the server (or node) refuses writes
+NOT_READY = 'not_ready'      # a cluster node that serves no clients now (outside the primary component)
 FAILED = 'failed'            # anything else: the statement failed, the transaction is rolled back
 
 
@@ -48,7 +49,7 @@ class Engine(object):
         raise NotImplementedError
 
     def error_kind(self, exc):
-        """RETRY, UNREACHABLE, LOST, READ_ONLY or FAILED for a driver error."""
+        """RETRY, UNREACHABLE, LOST, READ_ONLY, NOT_READY or FAILED for a driver error."""
         raise NotImplementedError
 
     def describe_error(self, exc):

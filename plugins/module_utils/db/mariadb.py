@@ -18,6 +18,7 @@ except ImportError:
     PYMYSQL_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db import engine as base
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db import galera
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb_accounts import MariaDBAccounts
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mysql_config import (
     DEFAULT_CONFIG_FILE, read_client_config)
@@ -37,6 +38,7 @@ INT_MAX = {'tinyint': 127, 'smallint': 32767, 'mediumint': 8388607,
 _RETRY = frozenset((1205, 1213))                  # lock wait timeout, deadlock / certification conflict
 _LOST = frozenset((2006, 2013))                   # server gone, connection lost during a query
 _READ_ONLY = frozenset((1290, 1792, 1836))        # --read-only, read-only transaction, read-only mode
+_NOT_READY = frozenset((1047,))                   # a Galera node outside the primary component (WSREP not ready)
 
 
 class MariaDB(base.Engine):
@@ -80,6 +82,8 @@ class MariaDB(base.Engine):
             return base.RETRY
         if code in _READ_ONLY:
             return base.READ_ONLY
+        if code in _NOT_READY:
+            return base.NOT_READY
         return base.FAILED
 
     def describe_error(self, exc):
@@ -94,8 +98,13 @@ class MariaDB(base.Engine):
         return column
 
     def begin(self, session, write):
+        cluster = galera.prepare(session)
         if write and not session.locked:
             _lock(session)
+        if write and cluster.galera:
+            # GET_LOCK above still queues the runs on one node (no wasted attempts); the lock
+            # row makes runs on different nodes conflict at certification (db/galera.py).
+            galera.take_lock_row(session)
 
     def finish(self, session):
         if session.locked:
@@ -122,8 +131,9 @@ def column(data_type, column_type, max_length):
 
 def _lock(session):
     # Writers from many hosts serialize here, so two runs never both insert the same row on
-    # schemas that have no unique key to stop them. GET_LOCK belongs to the connection: it
-    # outlives a rolled-back attempt and is released by finish() or when the connection closes.
+    # schemas that have no unique key to stop them (on one server, or on one Galera node: across
+    # nodes see db/galera.py). GET_LOCK belongs to the connection: it outlives a rolled-back
+    # attempt and is released by finish() or when the connection closes.
     row = session.select_one('SELECT GET_LOCK(%s, %s)', (LOCK_NAME, LOCK_TIMEOUT))
     if not row or row[0] != 1:
         raise ConnectionFailure('another run holds the lock %s for more than %s seconds; '

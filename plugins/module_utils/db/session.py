@@ -29,6 +29,7 @@ class Session(object):
         self.rehearse = check_mode and rehearse
         self.queries = []
         self.locked = False   # set by the engine while it holds a connection-level lock
+        self.cluster = None   # set by the engine: what it learned of the server once (db/galera.py)
         self.retries = 0      # transactions given up for a concurrent one and run again
         self.where = engine.where(params)
         self.conn = engine.connect(params)
@@ -63,6 +64,10 @@ class Session(object):
             return RetryTransaction('%s was given up for a concurrent transaction: %s' % (statement, reason))
         if kind == base.READ_ONLY:
             return ConnectionFailure('the %s server at %s refuses writes (read-only), nothing was changed: %s'
+                                     % (self.engine.label, self.where, reason))
+        if kind == base.NOT_READY:
+            return ConnectionFailure('the %s node at %s serves no clients now (a cluster node outside the primary '
+                                     'component, or not synced), nothing was changed: %s'
                                      % (self.engine.label, self.where, reason))
         return DatabaseError('%s failed, nothing was changed: %s' % (statement, reason))
 

@@ -12,8 +12,12 @@ import time
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import DatabaseError, RetryTransaction
 
-ATTEMPTS = 6
-BACKOFF = 0.05   # seconds; doubles with each attempt, with jitter so that competitors spread out
+# On a Galera cluster every writing run conflicts with every concurrent one on another node
+# (db/galera.py), so with a writer on each node a run may lose several rounds in a row: more
+# attempts and a capped back-off than one server needs (retries measured in docs/consistency.md).
+ATTEMPTS = 10
+BACKOFF = 0.05     # seconds; doubles with each attempt, with jitter so that competitors spread out
+MAX_BACKOFF = 2.0  # seconds: the longest wait between two attempts (before jitter)
 
 
 def in_transaction(session, work, write=True):
@@ -31,6 +35,8 @@ def in_transaction(session, work, write=True):
             session.rollback()
             session.retries += 1
             if attempt == ATTEMPTS:
-                raise DatabaseError('%s; gave up after %d attempts, nothing was changed' % (exc, ATTEMPTS))
-            time.sleep(random.uniform(0.5, 1.5) * BACKOFF * 2 ** attempt)
+                raise DatabaseError('%s; gave up after %d attempts, each given up for a concurrent transaction '
+                                    '(another run, on this server or on another node of its cluster); nothing '
+                                    'was changed: run it again, or run fewer writers at once' % (exc, ATTEMPTS))
+            time.sleep(random.uniform(0.5, 1.5) * min(MAX_BACKOFF, BACKOFF * 2 ** attempt))
     return None  # not reached

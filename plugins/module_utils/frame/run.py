@@ -53,7 +53,8 @@ class ModuleRun(object):
         finally:
             if self.session is not None:
                 self.session.close()
-        extra = {'queries': self.session.queries if self.session is not None else []}
+        extra = {'queries': self.session.queries if self.session is not None else [],
+                 'retries': self.session.retries if self.session is not None else 0}
         if self.invocation:
             extra['invocation'] = self.invocation
         if failure is not None:
