@@ -73,8 +73,8 @@ def test_from_header_of_the_envelope_sender_is_accepted(host, port, sender, head
     # another address in the display name, plainly or as an encoded word
     ('"ceo@bank.example" <john@example.org>', "display name names <ceo@bank.example>"),
     ("=?utf-8?q?ceo=40bank=2Eexample?= <john@example.org>", "display name names <ceo@bank.example>"),
-    # no From header at all
-    ("", "Message has no From header address"),
+    # a From header without an address (an empty group)
+    ("undisclosed-recipients:;", "Message has no From header address"),
 ])
 def test_from_header_spoofing_is_refused(host, port, header_from, reason):
     subject = _subject("from-spoofed")
@@ -82,6 +82,16 @@ def test_from_header_spoofing_is_refused(host, port, header_from, reason):
     assert (stage, code // 100) == ("data", 5), (stage, code, text)
     assert reason in text and "5.7.1" in text, text
     assert not in_container(host, "delivered", mailbox="jane@example.net", subject=subject, timeout=0)
+
+
+def test_message_without_from_header_is_refused_by_rspamd(host):
+    # Over SMTP from the host's own addresses Postfix's cleanup adds "From: <envelope sender>"
+    # (local_header_rewrite_clients) before the milter sees the message; a client elsewhere
+    # gets no such header added: ask rspamd directly, as the milter would for that client.
+    message = "To: jane@example.net\nSubject: no from\n\nNo From header.\n"
+    out = host.check_output("printf %s | rspamc --user %s --from %s", message, JOHN, JOHN)
+    assert "Action: reject" in out, out
+    assert "smtp_message: Message has no From header address" in out, out
 
 
 def test_foreign_from_header_on_port_25_is_still_accepted(host):
