@@ -159,11 +159,18 @@ def served_certificates(pem_file):
     return served
 
 
-def submit(port, user, password, sender, to, subject, body="Sent by the tests."):
+def _from_line(sender, header_from):
+    """The From header line: the envelope sender's by default, none when header_from is ""."""
+    header_from = sender if header_from is None else header_from
+    return "From: %s\r\n" % header_from if header_from else ""
+
+
+def submit(port, user, password, sender, to, subject, body="Sent by the tests.", header_from=None):
     """Log in on 587 (STARTTLS) or 465 (implicit TLS) and send; the stage that answered last
-    (mail, rcpt or data), its code and text."""
-    message = "From: %s\r\nTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@tests.example>\r\n\r\n%s\r\n" % (
-        sender, to, subject, subject.replace(" ", "-"), body)
+    (mail, rcpt or data), its code and text. The From header is the envelope sender unless
+    header_from is given ("" leaves the From header out)."""
+    message = "%sTo: %s\r\nSubject: %s\r\nMessage-ID: <%s@tests.example>\r\n\r\n%s\r\n" % (
+        _from_line(sender, header_from), to, subject, subject.replace(" ", "-"), body)
     if port == 465:
         smtp = smtplib.SMTP_SSL("127.0.0.1", 465, timeout=60, context=_CTX)
     else:
@@ -186,9 +193,9 @@ def _converse(smtp, sender, to, message):
     return [stage, code, text.decode()]
 
 
-def send_from_outside(sender, to, subject, body="Sent by the tests."):
+def send_from_outside(sender, to, subject, body="Sent by the tests.", header_from=None):
     """Send to port 25 from the container's own non-loopback address (outside mynetworks)."""
-    message = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n%s\r\n" % (sender, to, subject, body)
+    message = "%sTo: %s\r\nSubject: %s\r\n\r\n%s\r\n" % (_from_line(sender, header_from), to, subject, body)
     with smtplib.SMTP(outside_address(), 25, timeout=60) as smtp:
         smtp.ehlo("client.example.com")
         return _converse(smtp, sender, to, message)
@@ -213,10 +220,10 @@ def dkim_verify(path, record):
     return [bool(ok), tags.get("d"), tags.get("s")]
 
 
-def sendmail(sender, to, subject):
+def sendmail(sender, to, subject, header_from=None):
     """Send with the host's sendmail (Postfix's pickup, not SMTP): mail the host sends itself."""
     import subprocess
 
-    message = "From: %s\nTo: %s\nSubject: %s\n\nSent by the host.\n" % (sender, to, subject)
+    message = "From: %s\nTo: %s\nSubject: %s\n\nSent by the host.\n" % (header_from or sender, to, subject)
     subprocess.run(["/usr/sbin/sendmail", "-f", sender, to], input=message.encode(), check=True)
     return True
