@@ -63,7 +63,7 @@ def prepare(session):
     """Once per session: detect Galera; on a cluster node, refuse it unless healthy, then make reads causal."""
     state = getattr(session, 'cluster', None)
     if state is None:
-        state = ClusterState(is_on(session.select("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'")))
+        state = ClusterState(is_on(session.select('SHOW GLOBAL VARIABLES LIKE %s', ('wsrep_on',))))
         session.cluster = state
         if state.galera:
             _check_health(session)
@@ -72,7 +72,7 @@ def prepare(session):
 
 
 def _check_health(session):
-    rows = session.select("SHOW GLOBAL STATUS LIKE 'wsrep\\_%%'")
+    rows = session.select('SHOW GLOBAL STATUS LIKE %s', ('wsrep\\_%',))
     problem = health_problem(dict(rows))
     if problem:
         raise ConnectionFailure('the Galera node at %s is not usable, nothing was read or changed: %s'
@@ -93,7 +93,7 @@ def _lock_table_fits(session):
     """Whether virtual_domains takes the lock row; False where there are no mail tables (accounts)."""
     row = session.select_one(
         'SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() '
-        "AND TABLE_NAME = 'virtual_domains' AND COLUMN_NAME = 'id'")
+        'AND TABLE_NAME = %s AND COLUMN_NAME = %s', ('virtual_domains', 'id'))
     if row is None:
         return False
     if 'unsigned' in str(row[0]).lower():
