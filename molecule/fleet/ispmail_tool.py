@@ -1,4 +1,4 @@
-#!/usr/bin/python3
+# Installed as /usr/local/bin/ispmail-tool (verify.yml adds the shebang).
 # ispmail-tool CALL JSON-KWARGS: runs tools.CALL(**kwargs) of the default scenario's verify
 # helpers (molecule/default/tests/tools.py, copied next to it) and prints its JSON result.
 import json
