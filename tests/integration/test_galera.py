@@ -168,34 +168,31 @@ def _wait_for(node, name, value, timeout=60):
         time.sleep(0.2)
 
 
-def test_a_desynced_node_is_refused_and_nothing_is_written(cluster, runners):
-    db = cluster_database(cluster, 'bookworm')
-    node = cluster.nodes[2]
-    node.execute('SET GLOBAL wsrep_desync = ON')
-    try:
-        _wait_for(node, 'wsrep_local_state_comment', 'Donor/Desynced')
-        runner, = runners(1)
-        run = runner.run([domain(name='refused.example')], module_defaults=node_params(node, db))
-        _assert_refused(run, node, 'Donor/Desynced')
-        run = runner.run([task('ispmail_info')], module_defaults=node_params(node, db))
-        _assert_refused(run, node, 'Donor/Desynced')
-    finally:
-        node.execute('SET GLOBAL wsrep_desync = OFF')
-    cluster.wait_synced()
-    assert db.domains() == []
+# An unhealthy node: how to make one, how to heal it, the status it then shows, and the runs
+# that must be refused there (a writing one, and for the desynced node a read-only one too).
+UNHEALTHY = {
+    'desynced': ('SET GLOBAL wsrep_desync = ON', 'SET GLOBAL wsrep_desync = OFF',
+                 'wsrep_local_state_comment', 'Donor/Desynced',
+                 [domain(name='refused.example'), task('ispmail_info')]),
+    'cut_off': ("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'",
+                "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'",
+                'wsrep_cluster_status', 'non-Primary', [domain(name='island.example')]),
+}
 
 
-def test_a_node_cut_off_from_the_others_is_refused(cluster, runners):
+@pytest.mark.parametrize('case', sorted(UNHEALTHY))
+def test_an_unhealthy_node_is_refused_and_nothing_is_written(cluster, runners, case):
+    make, heal, status, state, tasks = UNHEALTHY[case]
     db = cluster_database(cluster, 'bookworm')
     node = cluster.nodes[2]
-    node.execute("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'")
+    node.execute(make)
     try:
-        _wait_for(node, 'wsrep_cluster_status', 'non-Primary')
+        _wait_for(node, status, state)
         runner, = runners(1)
-        run = runner.run([domain(name='island.example')], module_defaults=node_params(node, db))
-        _assert_refused(run, node, 'non-Primary')
+        for one in tasks:
+            _assert_refused(runner.run([one], module_defaults=node_params(node, db)), node, state)
     finally:
-        node.execute("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'")
+        node.execute(heal)
     cluster.wait_synced()
     assert db.domains() == []
 
