@@ -61,7 +61,7 @@ def health_problem(status):
 
 def prepare(session):
     """Once per session: detect Galera; on a cluster node, refuse it unless healthy, then make reads causal."""
-    state = getattr(session, 'cluster', None)
+    state = session.cluster
     if state is None:
         state = ClusterState(is_on(session.select('SHOW GLOBAL VARIABLES LIKE %s', ('wsrep_on',))))
         session.cluster = state
