@@ -68,6 +68,14 @@ options:
     type: str
     choices: [BLF-CRYPT, SHA512-CRYPT, SHA256-CRYPT, ARGON2ID, ARGON2I]
     default: BLF-CRYPT
+  password_min_length:
+    description:
+      - The default of every user entry; as M(ispmail.mailserver.ispmail_user)'s
+        O(ispmail.mailserver.ispmail_user#module:password_min_length). The fewest characters a
+        password that is set or changed may have; V(0) turns the check off.
+    type: int
+    default: 8
+    version_added: 2.1.0
   mail_root:
     description:
       - Where the mail directories are, for user entries with C(rename_from).
@@ -178,6 +186,7 @@ def main():
         force=dict(type='bool', default=False),
         update_password=dict(type='str', choices=list(UPDATE_PASSWORD), default='always', no_log=False),
         password_scheme=dict(type='str', default='BLF-CRYPT', no_log=False, choices=list(SCHEMES)),
+        password_min_length=dict(type='int', default=8, no_log=False),
         mail_root=dict(type='path', default='/var/vmail'),
         dovecot_config=dict(type='path'),
     )
@@ -185,7 +194,7 @@ def main():
                            mutually_exclusive=[('src', 'directory')], required_one_of=[('src', 'directory')])
     data = hide_option(module, 'directory', summary(module.params['directory']))
     params = dict(module.params, directory=data)
-    defaults = dict(update_password=params['update_password'], password_scheme=params['password_scheme'])
+    defaults = dict((key, params[key]) for key in ('update_password', 'password_scheme', 'password_min_length'))
 
     def check():
         if params['src'] is not None:

@@ -37,8 +37,8 @@ options:
   users:
     description:
       - Many users in one task. Each item is an address, or a dictionary with the keys C(email),
-        C(password), C(password_hash), C(password_scheme), C(update_password), C(quota), C(state)
-        and C(rename_from).
+        C(password), C(password_hash), C(password_scheme), C(password_min_length), C(update_password),
+        C(quota), C(state) and C(rename_from).
         The module's own options are the defaults of every item.
       - The output of M(ispmail.mailserver.ispmail_info) with O(ispmail.mailserver.ispmail_info#module:return_password_hashes=true)
         can be fed here as it is.
@@ -64,6 +64,18 @@ options:
     type: str
     choices: [BLF-CRYPT, SHA512-CRYPT, SHA256-CRYPT, ARGON2ID, ARGON2I]
     default: BLF-CRYPT
+  password_min_length:
+    description:
+      - The fewest characters a new O(password) may have. Checked whenever a password is set or
+        changed (a new user, or O(update_password=always) with a password that differs from the
+        stored one); never for O(password_hash), which is taken as it is, and never for a kept
+        password.
+      - A password that is too short fails the run before anything is written, with a message
+        that names the user and the rule, never the password.
+      - V(0) turns the check off.
+    type: int
+    default: 8
+    version_added: 2.1.0
   update_password:
     description:
       - V(always) makes the stored hash match O(password) (or O(password_hash)) on every run;
@@ -264,6 +276,7 @@ def main():
         password=dict(type='str', no_log=True),
         password_hash=dict(type='str', no_log=True),
         password_scheme=dict(type='str', default='BLF-CRYPT', no_log=False, choices=list(SCHEMES)),
+        password_min_length=dict(type='int', default=8, no_log=False),
         update_password=dict(type='str', choices=list(UPDATE_PASSWORD), default='always', no_log=False),
         quota=dict(type='raw'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),

@@ -107,3 +107,55 @@ def test_bad_input_fails_cleanly_and_changes_nothing(mariadb, db, run_tasks):
     assert_clean_failure(run, run.task('bad name'), 'letters, digits')
     assert_clean_failure(run, run.task('bad host'), 'host')
     assert not mariadb_has_user(mariadb, 'nopw_account') and not mariadb_has_user(mariadb, 'ok_name')
+
+
+def test_the_password_never_reaches_the_server_as_text(mariadb, db, run_tasks):
+    """The general log (what the binary log and Galera's write sets carry too) holds the client's
+    hash, never the password, for the create, the check of an unchanged password and a rotation."""
+    name = 'log_%s' % db.name[-12:].replace('-', '_')
+    where = dict(name=name, host='127.0.0.1')
+    root = mariadb.connect()
+    with root.cursor() as cur:
+        cur.execute("SET GLOBAL log_output = 'TABLE'")
+        cur.execute('TRUNCATE mysql.general_log')
+        cur.execute('SET GLOBAL general_log = 1')
+    try:
+        run = run_tasks([account(task_name='create', password=PASSWORD, **where),
+                         account(task_name='again', password=PASSWORD, **where),
+                         account(task_name='rotate', password=NEW_PASSWORD, **where)],
+                        module_defaults=root_defaults(mariadb, db))
+    finally:
+        with root.cursor() as cur:
+            cur.execute('SET GLOBAL general_log = 0')
+            cur.execute("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log")
+            logged = '\n'.join(row[0] or '' for row in cur.fetchall())
+    assert [run.task(step).changed for step in ('create', 'again', 'rotate')] == [True, False, True]
+    assert 'IDENTIFIED BY PASSWORD' in logged, 'the log did not record the statements'
+    assert PASSWORD not in logged and NEW_PASSWORD not in logged
+    assert login(mariadb, db, name, NEW_PASSWORD)
+
+
+def test_the_grant_is_on_this_database_only_not_a_wildcard(mariadb, db, run_tasks):
+    """'_' in a database name is a wildcard in GRANT: it is escaped, so a database whose name
+    differs in that place stays out of reach."""
+    assert '_' in db.name
+    lookalike = db.name.replace('_', 'X', 1)
+    name = 'wild_%s' % db.name[-11:].replace('-', '_')
+    root = mariadb.connect()
+    with root.cursor() as cur:
+        cur.execute('CREATE DATABASE `%s`' % lookalike)
+        cur.execute('CREATE TABLE `%s`.secrets (x int)' % lookalike)
+    try:
+        run = run_tasks([account(task_name='create', name=name, host='127.0.0.1', password=PASSWORD,
+                                 privileges=['SELECT']),
+                         account(task_name='again', name=name, host='127.0.0.1', password=PASSWORD,
+                                 privileges=['SELECT'])],
+                        module_defaults=root_defaults(mariadb, db))
+        assert_ok(run, run.task('create'), True)
+        assert_ok(run, run.task('again'), False)
+        conn = login(mariadb, db, name, PASSWORD)
+        assert can(conn, 'SELECT COUNT(*) FROM virtual_domains')
+        assert not can(conn, 'SELECT COUNT(*) FROM `%s`.secrets' % lookalike)
+    finally:
+        with root.cursor() as cur:
+            cur.execute('DROP DATABASE `%s`' % lookalike)

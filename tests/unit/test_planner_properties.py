@@ -140,7 +140,8 @@ def test_domain_plans_are_clean_and_idempotent():
 
 
 # -- users -------------------------------------------------------------------------------------
-USER_KEYS = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'update_password', 'quota', 'state')
+USER_KEYS = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'password_min_length', 'update_password',
+             'quota', 'state')
 USER_OPTIONS = {
     'password': (['pw1', 'pw2', 12345], ['', 'x' * 600]),
     'password_hash': (['{SHA512-CRYPT}$6$abc$def', '{PLAIN}x'], ['{FOO}x', 'nohash']),
@@ -189,7 +190,7 @@ def after_users(current, plan, items):
 def user_case(rnd):
     entries = distinct(some(rnd, user_entry, 4), 'email')
     defaults = {'password': rnd.choice([None, 'pw1']), 'password_scheme': rnd.choice(['BLF-CRYPT', 'SHA512-CRYPT']),
-                'update_password': rnd.choice(['always', 'on_create']), 'state': 'present'}
+                'update_password': rnd.choice(['always', 'on_create']), 'state': 'present', 'password_min_length': 0}
     table_schema, exclusive = rnd.choice(SCHEMAS), rnd.random() < 0.5
     current = user_table(rnd, table_schema.has_quota)
     items = users.normalize_items(items_of(entries, defaults, 'users', 'email', USER_KEYS), table_schema)

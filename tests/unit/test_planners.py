@@ -64,7 +64,7 @@ def user_current(*rows, domain_ids=None, matches=(), has_quota=True):
 
 def user_item(email, **settings):
     item = dict(email=email, password=None, password_hash=None, password_scheme='BLF-CRYPT',
-                update_password='always', quota=None, state='present', domain=None)
+                password_min_length=0, update_password='always', quota=None, state='present', domain=None)
     item.update(settings)
     return item
 

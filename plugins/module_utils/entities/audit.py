@@ -7,6 +7,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import DOVECOT_SCHEMES, split_scheme
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import name_problem
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import domain_of
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_graph import AliasGraph, describe
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import INT11_QUOTA_MAX
@@ -36,6 +37,7 @@ def audit(directory, domains=None):
                 problems.append(problem('alias_no_mailbox', source, "alias %s forwards to %s, a local address "
                                         "with no mailbox, alias or catch-all: that mail bounces"
                                         % (source, destination)))
+    problems.extend(_unsafe_names(directory, wanted))
     problems.extend(_duplicate_aliases(directory, wanted))
     problems.extend(_user_problems(directory, wanted))
     return problems
@@ -45,6 +47,25 @@ def _bounces(graph, local_domains, destination):
     if domain_of(destination) not in local_domains or destination in graph.mailboxes:
         return False
     return not graph.next_hops(destination)
+
+
+def _unsafe_names(directory, wanted):
+    """Rows whose name is no valid domain or mailbox: the modules refuse to build a mail directory
+    path from them (a domain named '..' would be the directory above the mail root)."""
+    for row_id, name in directory.domain_rows:
+        reason = name_problem(name.lower())
+        if reason and wanted('@' + name.lower()):
+            yield problem('unsafe_name', name, "the virtual_domains row '%s' (id %s) is not a valid domain name: %s. "
+                          "Removing its mail with remove_mail fails until it is corrected" % (_shown(name), row_id, reason))
+    for email, dummy, dummy, dummy in directory.user_rows:
+        reason = name_problem(email.lower())
+        if reason and wanted(email.lower()):
+            yield problem('unsafe_name', email, "the virtual_users row '%s' is not a valid mailbox address: %s. "
+                          "Removing or renaming its mail fails until it is corrected" % (_shown(email), reason))
+
+
+def _shown(value):
+    return repr(value)[1:-1]
 
 
 def _duplicate_aliases(directory, wanted):

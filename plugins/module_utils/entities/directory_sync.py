@@ -14,6 +14,7 @@ __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities import aliases, domains, users
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs
 
 SECTIONS = ('domains', 'users', 'aliases')
 TABLES = (domains.Domains(), users.Users(), aliases.Aliases())
@@ -52,7 +53,10 @@ def sync(session, schema, sections, options):
     scope = [item['name'] for item in present]
     created = domains.plan(domains.load_domains(session), present, False, False)
     domains.apply(session, created)
-    user_plan = users.plan(users.load(session, schema, user_items, scope), user_items, exclusive)
+    user_current = users.load(session, schema, user_items, scope)
+    user_plan = users.plan(user_current, user_items, exclusive)
+    # Renamed mailboxes' directories move after the commit: their names are checked now.
+    check_mail_dirs(options['mail_root'], users.mail_dir_names(user_plan, user_items, user_current, False))
     users.apply(session, user_plan)
     alias_plan = aliases.plan(aliases.load(session, alias_items, scope), alias_items, exclusive, exclusive)
     aliases.apply(session, alias_plan)

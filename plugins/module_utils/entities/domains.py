@@ -11,7 +11,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import check_length, normalize_domain
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, remove_mail_dirs
 
 
 def normalize_items(items, schema):
@@ -161,7 +161,10 @@ class Domains(Entity):
         return load_domains(session)
 
     def plan(self, current, items, options):
-        return plan(current, items, options['exclusive'] and options['is_list'], options['force'])
+        domain_plan = plan(current, items, options['exclusive'] and options['is_list'], options['force'])
+        if options['remove_mail']:
+            check_mail_dirs(options['mail_root'], mail_dir_names(domain_plan, items))
+        return domain_plan
 
     def apply(self, plan, session):
         apply(session, plan)
@@ -175,6 +178,18 @@ class Domains(Entity):
     def after_commit(self, plan, items, options, check_mode):
         if not options['remove_mail']:
             return {}
-        # Absent domains too: their directory may have outlived an earlier removal.
-        names = set(name for name, dummy in plan.remove) | set(i['name'] for i in items if i['state'] == 'absent')
-        return {'mail_removed': remove_mail_dirs(options['mail_root'], sorted(names), check_mode)}
+        names = sorted(name for name, dummy in mail_dir_names(plan, items))
+        return {'mail_removed': remove_mail_dirs(options['mail_root'], names, check_mode)}
+
+
+def mail_dir_names(domain_plan, items):
+    """[(name, what)]: the domains whose mail directories remove_mail removes, with where each
+    name came from. Absent domains too: their directory may have outlived an earlier removal."""
+    named = dict((i['name'], None) for i in items if i['state'] == 'absent')
+    for name, rows in domain_plan.remove:
+        named[name] = "the virtual_domains row '%s' (id %s)" % (_shown(rows[0].name), rows[0].id)
+    return sorted(named.items())
+
+
+def _shown(value):
+    return repr(value)[1:-1]

@@ -24,10 +24,11 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses 
     check_length, domain_of, normalize_domain, normalize_mailbox)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildir_move import move_mail_dir
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root, mail_dir, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, mail_dir, remove_mail_dirs
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
 
 UPDATE_PASSWORD = ('always', 'on_create')
+PASSWORD_MIN_LENGTH = 8
 
 
 def normalize_items(items, schema):
@@ -67,6 +68,30 @@ def _normalize_password(item, what, password_max):
     # whose password is kept (on_create), the scheme is information, such as ispmail_info's
     # password_scheme of a {CRYPT} hash.
     item['password_scheme'] = str(item.get('password_scheme') or 'BLF-CRYPT').upper()
+    item['password_min_length'] = _min_length(item.get('password_min_length'), what)
+
+
+def _min_length(value, what):
+    """password_min_length of an item: a whole number of characters, 0 for no minimum."""
+    if value is None:
+        return PASSWORD_MIN_LENGTH
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if isinstance(value, bool) or number < 0 or str(number) != str(value).strip():
+        raise InputError('%s: password_min_length must be a whole number of characters (0: no minimum), not %r'
+                         % (what, value))
+    return number
+
+
+def check_min_length(item):
+    """Refuse a new password shorter than the item's password_min_length; the message names the
+    user and the rule, never the password."""
+    if len(item['password']) < item['password_min_length']:
+        raise InputError("user '%s': the new password has %d characters; password_min_length asks for at least %d "
+                         "(a password_hash is taken as it is)" % (item['email'], len(item['password']),
+                                                                  item['password_min_length']))
 
 
 def check_quota_fits(quota, schema, what='quota'):
@@ -197,6 +222,7 @@ def _new_password(item, row, current):
         if row is not None and (item['update_password'] != 'always' or item['email'] in current.matches):
             return None
         check_writable_scheme(item['password_scheme'], item['email'])
+        check_min_length(item)
         return NewPassword(item['password'], item['password_scheme'])
     wanted = item.get('password_hash')
     if wanted is not None and (row is None or (item['update_password'] == 'always' and wanted != row.password)):
@@ -299,8 +325,8 @@ class Users(Entity):
     key_name = 'email'
     # 'domain' is accepted (and checked) and 'usage' accepted (and ignored), so that ispmail_info's
     # user list can be fed back as it is.
-    item_keys = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'update_password', 'quota',
-                 'state', 'rename_from', 'usage')
+    item_keys = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'password_min_length',
+                 'update_password', 'quota', 'state', 'rename_from', 'usage')
     option_keys = ('exclusive', 'remove_mail', 'mail_root', 'rename_from', 'dovecot_config')
     secret_keys = ('password', 'password_hash')
 
@@ -317,7 +343,9 @@ class Users(Entity):
         return load(session, schema, items)
 
     def plan(self, current, items, options):
-        return plan(current, items, options['exclusive'] and options['is_list'])
+        user_plan = plan(current, items, options['exclusive'] and options['is_list'])
+        check_mail_dirs(options['mail_root'], mail_dir_names(user_plan, items, current, options['remove_mail']))
+        return user_plan
 
     def apply(self, plan, session):
         apply(session, plan)
@@ -341,6 +369,25 @@ class Users(Entity):
         if plan.renames:
             effects.update(finish_renames(plan.renames, options, check_mode))
         return effects
+
+
+def mail_dir_names(user_plan, items, current, remove_mail):
+    """[(name, what)]: every address whose mail directory this run removes (remove_mail) or moves
+    (a rename), with the row each came from, to be checked before anything is written."""
+    named = {}
+    if remove_mail:
+        named.update((i['email'], None) for i in items if i['state'] == 'absent')
+        named.update((email, _row_what(current, email)) for email in user_plan.removed)
+    for old, new in user_plan.renames:
+        named.setdefault(new, None)
+        named[old] = _row_what(current, old)
+    return sorted(named.items())
+
+
+def _row_what(current, email):
+    row = current.users.get(email)
+    shown = repr(row.email if row else email)[1:-1]
+    return "the virtual_users row '%s'%s" % (shown, ' (id %s)' % row.id if row else '')
 
 
 def finish_renames(renames, options, check_mode):

@@ -6,7 +6,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
 import shutil
 import subprocess
 import tempfile
@@ -46,7 +45,7 @@ class Doveadm(object):
         running has no sessions, so that is False, not an error."""
         if not self.available:
             return False
-        rc, out, err = self.run(['kick', user])
+        rc, out, err = self.run(['kick', '--', user])
         if rc == 0:
             return True
         if rc == EX_NOUSER or 'anvil' in err:
@@ -61,10 +60,11 @@ class Doveadm(object):
         """
         if not emails:
             return {}
+        # The mailbox names are private: a file only root can read (mkstemp makes it 0600), which
+        # doveadm reads as root before it switches to a mail user.
         with tempfile.NamedTemporaryFile('w', prefix='ispmail-users-', suffix='.txt') as users_file:
             users_file.write(''.join('%s\n' % email for email in emails))
             users_file.flush()
-            os.chmod(users_file.name, 0o644)  # doveadm may drop privileges before reading it
             rc, out, err = self.run(['-f', 'tab', 'quota', 'get', '-F', users_file.name])
         if rc != 0:
             raise HostError('doveadm quota get failed (exit code %d): %s' % (rc, (err or out).strip()[:2000]))

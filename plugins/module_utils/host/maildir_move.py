@@ -23,7 +23,7 @@ import shutil
 import time
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import HostError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import contained_mail_dir
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import safe_mail_dir
 
 DELIVERY_WAIT = 30
 # A file in tmp/ older than this is a leftover of a crashed delivery, not one under way.
@@ -93,7 +93,7 @@ def _rename_or_merge(source, target):
 
 def move_mail_dir(mail_root, old, new, check_mode):
     """Move OLD's directory to NEW's. Returns {'from', 'to'} when there was one to move, else None."""
-    source, target = contained_mail_dir(mail_root, old), contained_mail_dir(mail_root, new)
+    source, target = safe_mail_dir(mail_root, old), safe_mail_dir(mail_root, new)
     if not os.path.isdir(source) or os.path.islink(source):
         return None
     if check_mode:

@@ -12,8 +12,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import traceback
+import unicodedata
 
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
+from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, LibraryMissing
+
+try:
+    import idna
+    IDNA_IMPORT_ERROR = None
+except ImportError:
+    idna = None
+    IDNA_IMPORT_ERROR = traceback.format_exc()
 
 _LABEL = re.compile(r'^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$')
 # Mailbox names must also be Dovecot login names: its default auth_username_chars.
@@ -65,11 +74,7 @@ def _normalize_domain(value, what):
     name = value.lower().rstrip('.') if value.endswith('.') and not value.endswith('..') else value.lower()
     if '..' in name or name.startswith('.'):
         raise InputError("%s '%s' has an empty label (a leading dot or two dots in a row)" % (what, shown))
-    try:
-        labels = [label.encode('idna').decode('ascii') if not label.isascii() else label
-                  for label in name.split('.')]
-    except UnicodeError as exc:
-        raise InputError("%s '%s' is not a valid internationalized domain name: %s" % (what, shown, exc))
+    labels = [_ascii_label(label, what, shown) for label in name.split('.')]
     ascii_name = '.'.join(labels).lower()
     if len(labels) < 2:
         raise InputError("%s '%s' needs at least two labels, such as example.org" % (what, shown))
@@ -82,6 +87,28 @@ def _normalize_domain(value, what):
     if labels[-1].isdigit():
         raise InputError("%s '%s' ends in a number: an IP address is not a mail domain" % (what, shown))
     return ascii_name
+
+
+def _ascii_label(label, what, shown):
+    """A label in ASCII by IDNA 2008 (not Python's IDNA 2003 codec, which maps 'ß' to 'ss' and
+    drops invisible characters such as U+200B): a U-label is encoded after NFC, an A-label
+    (xn--) must decode to a valid U-label and encode back to itself; other ASCII is left to the
+    LDH check."""
+    if label.isascii() and not label.startswith('xn--'):
+        return label
+    if idna is None:
+        raise LibraryMissing('idna (Debian: python3-idna)', IDNA_IMPORT_ERROR,
+                             "to check the internationalized domain name '%s'" % shown)
+    try:
+        if label.isascii():
+            ascii_label = idna.encode(idna.decode(label)).decode('ascii')
+            if ascii_label != label:
+                raise idna.IDNAError('the A-label does not encode back to itself (%s)' % ascii_label)
+            return label
+        return idna.encode(unicodedata.normalize('NFC', label)).decode('ascii')
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise InputError("%s '%s' is not a valid internationalized domain name (IDNA 2008): %s"
+                         % (what, shown, _printable(str(exc))))
 
 
 def split_address(value, what='address'):
@@ -132,7 +159,8 @@ def normalize_source(value, what='source'):
 
 
 def domain_of(address):
-    return address.rsplit('@', 1)[1]
+    """The part after the last '@' ('' when there is none: a hand-edited row)."""
+    return address.rsplit('@', 1)[-1] if '@' in address else ''
 
 
 def check_length(value, limit, what):
