@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: ispmail_directory
 short_description: Apply a whole ISPmail mail directory (domains, users, aliases) from one file
-version_added: 2.1.0
+version_added: 3.0.0
 description:
   - Makes the database hold the domains, mailboxes and forwardings of one YAML or JSON file (or
     of O(directory) given inline), in one connection and one transaction.
@@ -29,7 +29,7 @@ description:
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
-  - ispmail.mailserver.mariadb
+  - ispmail.mailserver.connection
   - ispmail.mailserver.attributes.directory_module
   - ispmail.mailserver.attributes.action_group
 options:

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: ispmail_dkim
 short_description: Put a domain's DKIM key in place for rspamd to sign with
-version_added: 2.1.0
+version_added: 3.0.0
 description:
   - Keeps the DKIM key of a mail domain and selector in the key directory rspamd signs from
     (O(key_dir), as the role ispmail.mailserver.server sets it up), and makes the selector the
@@ -27,7 +27,7 @@ description:
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
-  - ispmail.mailserver.mariadb
+  - ispmail.mailserver.connection
   - ispmail.mailserver.attributes
   - ispmail.mailserver.attributes.action_group
 attributes:

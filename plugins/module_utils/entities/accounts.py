@@ -109,7 +109,6 @@ def apply(session, account_plan):
 
 
 class Accounts(Entity):
-    list_key = 'accounts'   # no list form: the single item is gathered from the options
     key_name = 'name'
     item_keys = ('name', 'host', 'password', 'update_password', 'privileges', 'state')
     option_keys = ('login_db',)
