@@ -94,7 +94,7 @@ def plan(current, item):
     return result
 
 
-def apply(session, account_plan):
+def apply(account_plan, session):
     accounts = session.engine.accounts
     account = account_plan.account
     for action in account_plan.actions:
@@ -114,6 +114,7 @@ class Accounts(Entity):
     option_keys = ('login_db',)
     secret_keys = ('password',)
     needs_schema = False
+    apply = staticmethod(apply)
 
     def normalize(self, items, schema):
         return [normalize(items[0])]
@@ -126,9 +127,6 @@ class Accounts(Entity):
 
     def plan(self, current, items, options):
         return plan(current, items[0])
-
-    def apply(self, plan, session):
-        apply(session, plan)
 
     def report(self, plan, items, options):
         result = {'account': str(plan.account)}

@@ -3,12 +3,20 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The contract of one table's code, which frame/run.py drives for every module that writes.
 
+An entity file has one face: its functions (normalize_items, load, plan, apply, applied), which
+ispmail_directory and the unit tests call. Its Entity subclass is the registry run_entity reads:
+it names the module's options and items, binds the functions that take the contract's arguments
+(`apply = staticmethod(apply)`), and adds only what a module needs: the options read into the
+functions' arguments (load, plan), the result (report) and the files (after_commit).
+
     check_options(options)                   before connecting: the module options alone
     items = normalize(items, schema)         the rules; raises InputError, changes nothing
     current = load(session, schema, items, options)
                                              reads only: what the plan starts from
     plan = plan(current, items, options)     pure: decides every change, raises PlanError
     apply(plan, session)                     the only writer
+    current = applied(current, plan)         pure: the state the plan leads to (tests plan again
+                                             from it and expect no change)
     fields = report(plan, items, options)    the module's result (outcomes, counts, diff ...)
     fields = after_commit(plan, items, options, check_mode)
                                              what is not in the database (mail directories),
@@ -50,3 +58,6 @@ class Entity(object):
 
     def after_commit(self, plan, items, options, check_mode):
         return {}
+
+    def applied(self, current, plan):
+        raise NotImplementedError

@@ -51,13 +51,13 @@ def sync(session, schema, sections, options):
     present = [item for item in domain_items if item['state'] == 'present']
     scope = [item['name'] for item in present]
     created = domains.plan(domains.load_domains(session), present, False, False)
-    domains.apply(session, created)
+    domains.apply(created, session)
     user_plan = users.plan(users.load(session, schema, user_items, scope), user_items, exclusive)
-    users.apply(session, user_plan)
+    users.apply(user_plan, session)
     alias_plan = aliases.plan(aliases.load(session, alias_items, scope), alias_items, exclusive, exclusive)
-    aliases.apply(session, alias_plan)
+    aliases.apply(alias_plan, session)
     removed = domains.plan(domains.load_domains(session), domain_items, exclusive, force)
-    domains.apply(session, removed)
+    domains.apply(removed, session)
     return DirectoryPlan(created, user_plan, alias_plan, removed)
 
 
