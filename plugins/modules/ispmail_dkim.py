@@ -185,7 +185,8 @@ retries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.dkim_run import run_dkim
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.dkim_task import Dkim
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_task
 
 
 def main():
@@ -202,7 +203,7 @@ def main():
         owner=dict(type='str', default='_rspamd'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_dkim(module)
+    run_task(module, Dkim())
 
 
 if __name__ == '__main__':

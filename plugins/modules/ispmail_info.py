@@ -252,15 +252,8 @@ retries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory import read_directory
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory_format import format_directory
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.dns_records import dns_records
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.quota_usage import add_quota_usage
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.files import write_private
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.info_task import Info
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_task
 
 
 def main():
@@ -278,32 +271,7 @@ def main():
         dkim_key_dir=dict(type='path', default='/var/lib/rspamd/dkim'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-
-    def work(session):
-        return read_directory(session, load_schema(session), params['domains'], params['return_password_hashes'])
-    doveadm = Doveadm(params['dovecot_config'])
-
-    def check():
-        if params['quota_usage'] and not 0 < params['quota_threshold'] <= 100:
-            raise InputError('quota_threshold must be a percentage from 1 to 100, not %d' % params['quota_threshold'])
-        if params['quota_usage'] and not doveadm.available:
-            raise InputError('quota_usage needs Dovecot on the host the module runs on, and doveadm was not found '
-                             'here: run the task on the mail host (delegate_to) or leave quota_usage unset')
-
-    def finish(result):
-        changed = False
-        if params['dest']:
-            text = format_directory(result, params['return_password_hashes'])
-            changed = write_private(params['dest'], text, module.check_mode)
-            result['dest'] = params['dest']
-        if params['quota_usage']:
-            add_quota_usage(result, doveadm, params['quota_threshold'])
-        if params['dns_records']:
-            result['dns_records'] = dns_records(result['domains'], params['mail_host'], params['dmarc_policy'],
-                                                params['dkim_key_dir'])
-        return dict(result, changed=changed)
-    ModuleRun(module, write=False).execute(work, finish, check=check)
+    run_task(module, Info())
 
 
 if __name__ == '__main__':

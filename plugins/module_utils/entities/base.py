@@ -61,3 +61,36 @@ class Entity(object):
 
     def applied(self, current, plan):
         raise NotImplementedError
+
+
+class Task(object):
+    """The contract of a module that is not one table's plan, which frame/run.py's run_task drives:
+    ispmail_info (reads the directory), ispmail_dkim (checks the domain, writes key files),
+    ispmail_directory (the three tables at once, entities/directory_sync.py).
+
+        check_options(params)                before connecting: the module options alone
+        outcome = work(session, schema, params)
+                                             in the one transaction (again from the start when
+                                             it is retried); schema is None without needs_schema
+        result = finish(outcome, params, check_mode, diff)
+                                             the module's result with `changed`, once the
+                                             transaction has committed; files on the host here
+
+    A Task object serves one run: check_options may keep what it worked out for the later steps.
+    """
+    write = True         # False: reads only, so the run takes no write lock
+    rehearse = False     # True: check mode runs the writes and rolls them back (db/session.py)
+    needs_schema = True  # False: the ISPmail tables need not be read first
+    hidden_option = None  # a no_log option the result echoes as summary(value), not as itself
+
+    def summary(self, value):
+        return '(not shown)'
+
+    def check_options(self, params):
+        """Refuse module options that make no sense, before connecting."""
+
+    def work(self, session, schema, params):
+        raise NotImplementedError
+
+    def finish(self, outcome, params, check_mode, diff):
+        raise NotImplementedError
