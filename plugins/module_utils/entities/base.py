@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The contract of one table's code, which frame/run.py drives for every module that writes.
+"""The two contracts frame/run.py drives: Entity (one table's code, run_entity) and Task (the
+other modules, run_task). Every module's main() builds its argument spec and calls one of them.
 
 An entity file has one face: its functions (normalize_items, load, plan, apply, applied), which
 ispmail_directory and the unit tests call. Its Entity subclass is the registry run_entity reads:
@@ -31,6 +32,8 @@ __metaclass__ = type
 
 
 class Entity(object):
+    """One table's code, as run_entity drives it (the steps above)."""
+
     list_key = None     # the list option, such as 'users'
     key_name = None     # an item's key, such as 'email'; a list entry may be just this string
     item_keys = ()      # every key an item may hold
