@@ -39,8 +39,8 @@ ensure_venv() {
 }
 
 # The oldest ansible-core the collection supports: the series of requires_ansible in
-# meta/runtime.yml (">=2.15.0" -> 2.15). The *-oldest test steps run with it, so the
-# claim is tested. ISPMAIL_ANSIBLE_CORE=2.16 picks another series.
+# meta/runtime.yml (">=2.18.0" -> 2.18). The *-oldest test steps run with it, so the
+# claim is tested. ISPMAIL_ANSIBLE_CORE=2.19 picks another series.
 oldest_core() {
   sed -n 's/^requires_ansible: *["'\'']*>= *\([0-9]*\.[0-9]*\).*/\1/p' "$ROOT/meta/runtime.yml"
 }
