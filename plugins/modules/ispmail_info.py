@@ -198,8 +198,8 @@ problems:
     - What would lose or delay mail, each with a C(type), the C(subject) address and a C(message).
     - Types are C(alias_loop), C(alias_no_mailbox), C(duplicate_alias), C(hash_no_scheme),
       C(hash_unknown_scheme), C(quota_overflow), C(unsafe_name) (a domain or user row whose name
-      is no valid domain or mailbox address, such as C(..): the modules refuse to remove or move
-      its mail) and C(user_domain_mismatch); with O(quota_usage)
+      is no valid domain or mailbox address, such as C(..), whose mail the modules refuse to
+      remove or move) and C(user_domain_mismatch); with O(quota_usage)
       also C(quota_nearly_full) and C(quota_full).
   returned: always
   type: list
