@@ -348,6 +348,31 @@ def imap_login_timed(user, password, source):
     return [ok, round(time.time() - start, 2)]
 
 
+def controller_status(password=None, path="/stat"):
+    """HTTP status of a request to rspamd's controller on 127.0.0.1:11334."""
+    import urllib.error
+    import urllib.request
+
+    headers = {"Password": password} if password is not None else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:11334" + path, headers=headers),
+                                    timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def tcp_open(port, server="127.0.0.1"):
+    """Whether something accepts TCP connections on server:port."""
+    import socket
+
+    try:
+        socket.create_connection((server, port), timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
 def try_send(port, user=None, password=None, subject="try"):
     """Like submit (587, 465) or send_from_outside (25), but any SMTP error is an answer:
     [stage, code, text]; a dropped connection is ["disconnected", 0, text]."""
