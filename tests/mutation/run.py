@@ -1,7 +1,8 @@
 """Measure how many faults the unit tier catches: break one condition at a time in
 plugins/module_utils and run tests/unit with -x against each broken copy.
 
-    python tests/mutation/run.py [--sample N] [--seed S] [--tests-rev REV] [--only PATH ...] [--list]
+    python tests/mutation/run.py [--sample N] [--seed S] [--tests-rev REV] [--only PATH ...] [--tests FILE ...]
+                                 [--label NAME] [--list]
 
 Mutations (one per mutant, made in the source text so that line numbers and comments stay):
   compare   == <-> !=, < <-> <=, > <-> >=, in <-> not in, is <-> is not
@@ -176,20 +177,21 @@ def make_copy(tests_rev):
     return work
 
 
-def pytest_command(work):
+def pytest_command(work, tests=()):
     unit = os.path.join(work, 'tests', 'unit')
-    files = sorted(name for name in os.listdir(unit) if name.startswith('test_') and name.endswith('.py'))
+    files = sorted(name for name in os.listdir(unit) if name.startswith('test_') and name.endswith('.py')
+                   and (not tests or name in tests))
     files.sort(key=lambda name: (name in SLOW, SLOW.index(name) if name in SLOW else 0))
     return [sys.executable, '-m', 'pytest', '-x', '-q', '--tb=no', '-p', 'no:cacheprovider',
             '-p', 'no:randomly'] + [os.path.join('tests', 'unit', name) for name in files]
 
 
-def run_tests(work, timeout):
+def run_tests(work, timeout, tests=()):
     """(passed, seconds, timed out) of the unit tier in the copy."""
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
     began = time.time()
     try:
-        done = subprocess.run(pytest_command(work), cwd=work, env=env, timeout=timeout,
+        done = subprocess.run(pytest_command(work, tests), cwd=work, env=env, timeout=timeout,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return False, time.time() - began, True
@@ -211,14 +213,14 @@ def mutate(work, mutant):
     return original
 
 
-def measure(work, mutants, timeout, log):
+def measure(work, mutants, timeout, log, tests=()):
     results = []
     for number, mutant in enumerate(mutants, 1):
         original = mutate(work, mutant)
         if original is None:
             continue
         try:
-            passed, seconds, timed_out = run_tests(work, timeout)
+            passed, seconds, timed_out = run_tests(work, timeout, tests)
         finally:
             with open(os.path.join(work, mutant['file']), 'wb') as handle:
                 handle.write(original)
@@ -235,6 +237,8 @@ def main():
     parser.add_argument('--seed', type=int, default=25)
     parser.add_argument('--tests-rev', help='take tests/unit from this git revision')
     parser.add_argument('--only', nargs='*', default=[], help='files or folders under plugins/module_utils')
+    parser.add_argument('--tests', nargs='*', default=[], help='run only these files of tests/unit (a quick look '
+                        'while writing tests; the measurement runs them all)')
     parser.add_argument('--label', default='mutation')
     parser.add_argument('--list', action='store_true', help='list the drawn mutants and stop')
     args = parser.parse_args()
@@ -251,20 +255,20 @@ def main():
     # A kill (TERM) still removes the copy: the finally below runs.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     try:
-        passed, baseline, dummy = run_tests(work, None)
+        passed, baseline, dummy = run_tests(work, None, args.tests)
         if not passed:
             print('the unit tier fails without any mutation: fix that first', file=sys.stderr)
             return 1
         print('unit tier unmutated: %.1fs; %d of %d mutants' % (baseline, len(mutants), total), flush=True)
         began = time.time()
-        results = measure(work, mutants, max(60, 3 * baseline), lambda line: print(line, flush=True))
+        results = measure(work, mutants, max(60, 3 * baseline), lambda line: print(line, flush=True), args.tests)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     killed = sum(1 for r in results if r['verdict'] != 'survived')
     summary = dict(label=args.label, seed=args.seed, sample=len(mutants), population=total, run=len(results),
                    killed=killed, share=round(killed / float(len(results)), 3) if results else None,
                    baseline_seconds=round(baseline, 1), seconds=round(time.time() - began),
-                   tests_rev=args.tests_rev, only=args.only)
+                   tests_rev=args.tests_rev, only=args.only, tests=args.tests)
     out = os.path.join(ROOT, 'tests', 'output', 'mutation')
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, '%s.json' % args.label), 'w') as handle:
