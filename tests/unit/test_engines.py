@@ -243,3 +243,56 @@ def test_postgresql_messages_and_lock():
     columns = engine.columns(session)
     assert columns[('virtual_users', 'quota')].int_max == 2147483647
     assert columns[('virtual_users', 'email')].max_length == 80
+
+
+# -- PostgreSQL roles (db/postgresql_accounts.py) ------------------------------------------------
+def pg_account(name='lookup'):
+    from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.accounts import Account
+    return Account(name, 'localhost', 'mail')
+
+
+def test_a_postgresql_role_is_read_with_its_privileges_on_all_three_tables():
+    from ansible_collections.ispmail.mailserver.plugins.module_utils.db.scram import make_verifier
+    accounts = postgresql.PostgreSQL.accounts
+    assert accounts.read(ScriptedSession({}), pg_account(), 'pw') == {'exists': False, 'password_ok': None,
+                                                                     'privileges': []}
+    session = ScriptedSession({'SELECT rolpassword': [(make_verifier('pw'),)], 'SELECT has_table_privilege': [(True,)]})
+    found = accounts.read(session, pg_account(), 'pw')
+    assert found == {'exists': True, 'password_ok': True, 'privileges': ['DELETE', 'INSERT', 'SELECT', 'UPDATE']}
+    assert session.log[1][1] == ('lookup', 'virtual_domains', 'SELECT', 'lookup', 'virtual_users', 'SELECT',
+                                 'lookup', 'virtual_aliases', 'SELECT')
+    assert accounts.read(session, pg_account(), 'other')['password_ok'] is False
+    assert accounts.read(session, pg_account(), None)['password_ok'] is None
+    session.answers['SELECT has_table_privilege'] = [(False,)]
+    assert accounts.read(session, pg_account(), None)['privileges'] == []
+
+
+def test_a_postgresql_role_gets_a_verifier_never_its_password():
+    accounts = postgresql.PostgreSQL.accounts
+    session = ScriptedSession({})
+    accounts.create(session, pg_account(), 'Secret-pw')
+    accounts.set_password(session, pg_account(), 'Secret-pw')
+    (create, (row,)), (alter, (row2,)) = session.log
+    assert create == 'CREATE ROLE "lookup" LOGIN PASSWORD %s' and alter == 'ALTER ROLE "lookup" PASSWORD %s'
+    assert row[0].startswith('SCRAM-SHA-256$') and 'Secret-pw' not in row[0] + row2[0]
+    with pytest.raises(Exception, match='lowercase letters'):
+        accounts.create(session, pg_account('Bad-Name'), 'x')
+
+
+def test_postgresql_privileges_follow_insert_onto_the_sequences():
+    accounts = postgresql.PostgreSQL.accounts
+    session = ScriptedSession({'SELECT pg_get_serial_sequence': [('virtual_users_id_seq',), (None,)]})
+    accounts.set_privileges(session, pg_account(), ['INSERT', 'SELECT'], True)
+    writes = [sql for sql, rows in session.log if not sql.startswith('SELECT')]
+    assert writes == ['REVOKE ALL ON virtual_domains, virtual_users, virtual_aliases FROM "lookup"',
+                      'GRANT INSERT, SELECT ON virtual_domains, virtual_users, virtual_aliases TO "lookup"',
+                      'GRANT USAGE ON SEQUENCE virtual_users_id_seq TO "lookup"']
+    session.log = []
+    accounts.set_privileges(session, pg_account(), [], False)
+    assert [sql for sql, rows in session.log if not sql.startswith('SELECT')] == [
+        'REVOKE ALL ON SEQUENCE virtual_users_id_seq FROM "lookup"']
+    session.log = []
+    accounts.drop(session, pg_account())
+    assert [sql for sql, rows in session.log if not sql.startswith('SELECT')] == [
+        'REVOKE ALL ON virtual_domains, virtual_users, virtual_aliases FROM "lookup"',
+        'REVOKE ALL ON SEQUENCE virtual_users_id_seq FROM "lookup"', 'DROP ROLE "lookup"']

@@ -430,3 +430,69 @@ def test_a_new_account_needs_a_password_and_a_valid_name():
     assert refused('ispmail_db_account', engine, name='new') == 'account new@localhost does not exist yet: give its password'
     assert "letters, digits and '_' only" in refused('ispmail_db_account', engine, name='bad name', password='x')
     assert 'host' in refused('ispmail_db_account', engine, name='ok', host='a b', password='x')
+
+
+# -- mail directories on the host (after the commit) ---------------------------------------------
+def test_remove_mail_removes_the_directories_of_what_went_and_only_after_check_mode(tmp_path):
+    root = tmp_path / 'vmail'
+    (root / 'example.org' / 'john').mkdir(parents=True)
+    (root / 'old.example').mkdir()
+    engine = with_domains('example.org')
+    engine.seed(INSERT_USER, (1, 'john@example.org', HASH, 0))
+    args = dict(email='john@example.org', state='absent', remove_mail=True, mail_root=str(root))
+    checked = ok('ispmail_user', engine, True, **args)
+    assert checked['mail_removed'] == [str(root / 'example.org' / 'john')] and (root / 'example.org' / 'john').is_dir()
+    result = ok('ispmail_user', engine, **args)
+    assert result['mail_removed'] == [str(root / 'example.org' / 'john')] and not (root / 'example.org' / 'john').exists()
+    gone = ok('ispmail_domain', engine, name='old.example', state='absent', remove_mail=True, mail_root=str(root))
+    assert gone['changed'] is True and gone['mail_removed'] == [str(root / 'old.example')]
+    assert not (root / 'old.example').exists() and (root / 'example.org').is_dir()
+    again = ok('ispmail_domain', engine, name='old.example', state='absent', remove_mail=True, mail_root=str(root))
+    assert again['changed'] is False and again['mail_removed'] == []
+
+
+def test_a_mail_directory_leading_out_of_the_mail_root_is_left_alone(tmp_path):
+    root, outside = tmp_path / 'vmail', tmp_path / 'outside'
+    (outside / 'john').mkdir(parents=True)
+    root.mkdir()
+    (root / 'example.org').symlink_to(outside)
+    engine = with_domains('example.org')
+    engine.seed(INSERT_USER, (1, 'john@example.org', HASH, 0))
+    failed, result = run('ispmail_user', engine, email='john@example.org', state='absent', remove_mail=True,
+                         mail_root=str(root))
+    assert failed and 'leads outside' in result['msg'] and (outside / 'john').is_dir()
+
+
+def test_a_rename_moves_the_mail_and_ends_the_old_sessions(tmp_path, monkeypatch):
+    from ansible_collections.ispmail.mailserver.plugins.module_utils.host import doveadm
+    kicked = []
+    monkeypatch.setattr(doveadm.Doveadm, 'kick', lambda self, user: kicked.append(user) or True)
+    root = tmp_path / 'vmail'
+    (root / 'example.org' / 'old' / 'cur').mkdir(parents=True)
+    (root / 'example.org' / 'old' / 'cur' / 'mail1').write_text('hello')
+    engine = with_domains('example.org')
+    engine.seed(INSERT_USER, (1, 'old@example.org', HASH, 3))
+    engine.seed(INSERT_ALIAS, (1, 'boss@example.org', 'old@example.org'), (1, 'info@example.org', 'old@example.org'),
+                (1, 'info@example.org', 'new@example.org'))
+    result = ok('ispmail_user', engine, email='new@example.org', rename_from='old@example.org', mail_root=str(root))
+    assert result['changed'] is True and result['sessions_ended'] == ['old@example.org'] == kicked
+    assert (root / 'example.org' / 'new' / 'cur' / 'mail1').read_text() == 'hello'
+    assert not (root / 'example.org' / 'old').exists() and len(result['mail_moved']) == 1
+    assert stored_users(engine) == {'new@example.org': (HASH, 3)}
+    assert stored_aliases(engine) == [('boss@example.org', 'new@example.org'), ('info@example.org', 'new@example.org')]
+    again = ok('ispmail_user', fresh(engine), email='new@example.org', rename_from='old@example.org',
+               mail_root=str(root))
+    assert again['changed'] is False and engine.writes() == [] and kicked == ['old@example.org']
+
+
+def test_a_rename_onto_an_existing_user_or_of_an_absent_one_is_refused():
+    engine = with_domains('example.org')
+    engine.seed(INSERT_USER, (1, 'old@example.org', HASH, 0), (1, 'new@example.org', HASH, 0))
+    msg = refused('ispmail_user', engine, email='new@example.org', rename_from='old@example.org')
+    assert msg.startswith("cannot rename 'old@example.org' to 'new@example.org': both exist")
+    msg = refused('ispmail_user', fresh(engine), email='new@example.org', rename_from='old@example.org',
+                  state='absent')
+    assert msg == "user 'new@example.org': rename_from needs state=present"
+    msg = refused('ispmail_user', fresh(engine), users=[{'email': 'a@example.org', 'rename_from': 'old@example.org'},
+                                                        {'email': 'old@example.org'}])
+    assert 'renamed by one item and listed by another' in msg
