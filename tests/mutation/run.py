@@ -36,6 +36,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = os.path.join('plugins', 'module_utils')
+IMPORT = 'import'  # what tests/mutation/trace_plugin.py names lines run outside any test
 # Test files that take seconds (Hypothesis): run last, so that -x stops a killed mutant early.
 # The order changes the time only, not the verdict.
 SLOW = ('test_planner_properties.py', 'test_hostile_validation.py', 'test_alias_loop_oracle.py')
@@ -74,13 +75,50 @@ def docstrings(tree):
 
 
 def mutants_of(path, text):
-    """[(kind, line, start, end, replacement)] of one file, in source order."""
+    """[(kind, line, start, end, replacement, (first, last), in_function)] of one file, in source
+    order: (first, last) are the lines of the statement (of a compound one, its header) the
+    mutant is in; in_function, whether that statement runs only when its function is called."""
     src, tree = Source(text), ast.parse(text)
     found = []
     skip = docstrings(tree)
-    for node in ast.walk(tree):
-        found.extend(_node_mutants(src, node, skip))
+    for statement, in_function in statements(tree):
+        for node in _own_nodes(statement):
+            for mutant in _node_mutants(src, node, skip):
+                found.append(mutant + (_header(statement), in_function))
     return sorted(found, key=lambda m: (m[2], m[3], m[0], m[4]))
+
+
+def statements(tree):
+    """(statement, inside a function body) of every statement of the tree."""
+    todo = [(tree, False)]
+    while todo:
+        node, in_function = todo.pop()
+        for field in ('body', 'orelse', 'finalbody', 'handlers'):
+            for child in getattr(node, field, None) or []:
+                inside = in_function or (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and field == 'body')
+                if isinstance(child, ast.stmt):
+                    yield child, inside
+                todo.append((child, inside))
+
+
+def _own_nodes(statement):
+    """The expression nodes of a statement, without those of the statements nested in it."""
+    todo = [statement]
+    while todo:
+        node = todo.pop()
+        yield node
+        for field, value in ast.iter_fields(node):
+            if isinstance(node, ast.stmt) and field in ('body', 'orelse', 'finalbody', 'handlers'):
+                continue  # nested statements: theirs
+            values = value if isinstance(value, list) else [value]
+            todo.extend(v for v in values if isinstance(v, ast.AST))
+
+
+def _header(statement):
+    body = getattr(statement, 'body', None)
+    if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+        return statement.lineno, max(statement.lineno, body[0].lineno - 1)
+    return statement.lineno, statement.end_lineno
 
 
 def _between(src, left, right, pattern, replacement, kind):
@@ -158,8 +196,9 @@ def all_mutants(tree, only=()):
                 continue
             with open(os.path.join(tree, rel), encoding='utf-8') as handle:
                 text = handle.read()
-            for kind, line, start, end, replacement in mutants_of(rel, text):
-                result.append(dict(file=rel, kind=kind, line=line, start=start, end=end, replacement=replacement))
+            for kind, line, start, end, replacement, lines, in_function in mutants_of(rel, text):
+                result.append(dict(file=rel, kind=kind, line=line, start=start, end=end, replacement=replacement,
+                                   lines=lines, in_function=in_function))
     return result
 
 
@@ -179,13 +218,34 @@ def make_copy(tests_rev):
     return work
 
 
-def pytest_command(work, tests=()):
+def test_files(work, tests=()):
+    """tests/unit/test_*.py of the copy (or those named), the slow ones last."""
     unit = os.path.join(work, 'tests', 'unit')
     files = sorted(name for name in os.listdir(unit) if name.startswith('test_') and name.endswith('.py')
                    and (not tests or name in tests))
     files.sort(key=lambda name: (name in SLOW, SLOW.index(name) if name in SLOW else 0))
+    return [os.path.join('tests', 'unit', name) for name in files]
+
+
+def pytest_command(selection, trace=False):
+    extra = ['-p', 'tests.mutation.trace_plugin'] if trace else []
     return [sys.executable, '-m', 'pytest', '-x', '-q', '--tb=no', '-p', 'no:cacheprovider',
-            '-p', 'no:randomly'] + [os.path.join('tests', 'unit', name) for name in files]
+            '-p', 'no:randomly'] + extra + list(selection)
+
+
+def select_tests(mutant, trace, files):
+    """The tests that run the mutant's statement, in the order of `files`; None: all of them (a
+    statement run at import, whose effect every later test may see)."""
+    if not mutant['in_function']:
+        return None
+    first, last = mutant['lines']
+    tests = set()
+    for line in range(first, last + 1):
+        tests.update(trace.get('%s:%d' % (mutant['file'][len(TARGET) + 1:], line), ()))
+    if IMPORT in tests:
+        return None
+    rank = dict((name, index) for index, name in enumerate(files))
+    return sorted(tests, key=lambda test: (rank.get(test.split('::')[0], len(rank)), test))
 
 
 def cpu_seconds():
@@ -194,16 +254,18 @@ def cpu_seconds():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_tests(work, cpu_limit, tests=()):
+def run_tests(work, cpu_limit, selection, trace=None):
     """(passed, CPU seconds, timed out) of the unit tier in the copy. Limited and measured in CPU
     time, not wall time: on a shared machine the wall time says more about the neighbours."""
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1', PYTHONPATH=work)
+    if trace:
+        env['MUTATION_TRACE'] = trace
     began = cpu_seconds()
 
     def limit():
         if cpu_limit:
             resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_limit), int(cpu_limit) + 5))
-    done = subprocess.run(pytest_command(work, tests), cwd=work, env=env, preexec_fn=limit,
+    done = subprocess.run(pytest_command(selection, trace), cwd=work, env=env, preexec_fn=limit,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     timed_out = done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
     return done.returncode == 0, cpu_seconds() - began, timed_out
@@ -224,28 +286,36 @@ def mutate(work, mutant):
     return original
 
 
-def measure(work, mutants, cpu_limit, log, tests=()):
-    """Each mutant's verdict, also handed to `log` as it comes."""
+def measure(work, mutants, cpu_limit, log, files, trace):
+    """Each mutant's verdict, also handed to `log` as it comes. Only the tests that run the
+    mutated statement run (as mutmut does); a mutant no test runs survives without a run."""
     results = []
     for number, mutant in enumerate(mutants, 1):
+        selection = files if trace is None else select_tests(mutant, trace, files)
+        selection = files if selection is None else selection
+        if not selection:
+            results.append(dict(mutant, number=number, verdict='survived', cpu_seconds=0.0, tests=0))
+            log(results[-1], len(mutants))
+            continue
         original = mutate(work, mutant)
         if original is None:
             continue
         try:
-            passed, seconds, timed_out = run_tests(work, cpu_limit, tests)
+            passed, seconds, timed_out = run_tests(work, cpu_limit, selection)
         finally:
             with open(os.path.join(work, mutant['file']), 'wb') as handle:
                 handle.write(original)
         verdict = 'survived' if passed else ('timeout' if timed_out else 'killed')
-        results.append(dict(mutant, number=number, verdict=verdict, cpu_seconds=round(seconds, 1)))
+        results.append(dict(mutant, number=number, verdict=verdict, cpu_seconds=round(seconds, 1),
+                            tests=len(selection) if selection is not files else 'all'))
         log(results[-1], len(mutants))
     return results
 
 
 def show(result, count, lines):
-    print('%3d/%d %-8s %5.1fs CPU %s:%d %s -> %s' % (result['number'], count, result['verdict'], result['cpu_seconds'],
-                                                    result['file'], result['line'], result['kind'],
-                                                    result['replacement'][:60]), flush=True)
+    print('%3d/%d %-8s %5.1fs CPU %4s tests  %s:%d %s -> %s'
+          % (result['number'], count, result['verdict'], result['cpu_seconds'], result['tests'], result['file'],
+             result['line'], result['kind'], result['replacement'][:60]), flush=True)
     lines.write(json.dumps(result) + '\n')
     lines.flush()
 
@@ -258,6 +328,8 @@ def main():
     parser.add_argument('--only', nargs='*', default=[], help='files or folders under plugins/module_utils')
     parser.add_argument('--tests', nargs='*', default=[], help='run only these files of tests/unit (a quick look '
                         'while writing tests; the measurement runs them all)')
+    parser.add_argument('--all-tests', action='store_true', help='run the whole tier for every mutant, not only '
+                        'the tests that run the mutated statement')
     parser.add_argument('--label', default='mutation')
     parser.add_argument('--list', action='store_true', help='list the drawn mutants and stop')
     args = parser.parse_args()
@@ -276,15 +348,19 @@ def main():
     # A kill (TERM) still removes the copy: the finally below runs.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(1))
     try:
-        passed, baseline, dummy = run_tests(work, None, args.tests)
+        files = test_files(work, args.tests)
+        trace_path = os.path.join(work, 'trace.json')
+        passed, baseline, dummy = run_tests(work, None, files, trace_path)
+        with open(trace_path) as handle:
+            trace = None if args.all_tests else json.load(handle)
         if not passed:
             print('the unit tier fails without any mutation: fix that first', file=sys.stderr)
             return 1
-        print('unit tier unmutated: %.1fs CPU; %d of %d mutants' % (baseline, len(mutants), total), flush=True)
+        print('unit tier unmutated, traced: %.1fs CPU; %d of %d mutants' % (baseline, len(mutants), total), flush=True)
         began, wall = cpu_seconds(), time.time()
         with open(os.path.join(out, '%s.jsonl' % args.label), 'w') as lines:
             results = measure(work, mutants, 3 * baseline + 30, lambda result, count: show(result, count, lines),
-                              args.tests)
+                              files, trace)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     killed = sum(1 for r in results if r['verdict'] != 'survived')
@@ -292,7 +368,7 @@ def main():
                    killed=killed, share=round(killed / float(len(results)), 3) if results else None,
                    baseline_cpu_seconds=round(baseline, 1), cpu_seconds=round(cpu_seconds() - began),
                    wall_seconds=round(time.time() - wall),
-                   tests_rev=args.tests_rev, only=args.only, tests=args.tests)
+                   tests_rev=args.tests_rev, only=args.only, tests=args.tests, all_tests=args.all_tests)
     with open(os.path.join(out, '%s.json' % args.label), 'w') as handle:
         json.dump(dict(summary, results=results), handle, indent=1)
     print(json.dumps(summary))
