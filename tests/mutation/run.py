@@ -2,7 +2,8 @@
 plugins/module_utils and run tests/unit with -x against each broken copy.
 
     python tests/mutation/run.py [--sample N] [--seed S] [--tests-rev REV] [--only PATH ...] [--tests FILE ...]
-                                 [--label NAME] [--list]
+                                 [--all-tests] [--label NAME] [--list]
+    python tests/mutation/run.py --report LABEL [LABEL ...]
 
 Mutations (one per mutant, made in the source text so that line numbers and comments stay):
   compare   == <-> !=, < <-> <=, > <-> >=, in <-> not in, is <-> is not
@@ -320,6 +321,33 @@ def show(result, count, lines):
     lines.flush()
 
 
+def report(labels):
+    """The share of killed mutants of each run, on the mutants every run has a verdict for, in all
+    and by layer of module_utils; then the mutants the last run left alive."""
+    runs = []
+    for label in labels:
+        with open(os.path.join(ROOT, 'tests', 'output', 'mutation', '%s.jsonl' % label)) as handle:
+            runs.append(dict((r['number'], r) for r in map(json.loads, handle)))
+    common = sorted(set.intersection(*[set(run) for run in runs]))
+    layers = sorted(set(runs[0][n]['file'].split(os.sep)[2] for n in common))
+    print('%-10s %s' % ('layer', ''.join('%16s' % label for label in labels)))
+    for layer in layers + [None]:
+        numbers = [n for n in common if layer is None or runs[0][n]['file'].split(os.sep)[2] == layer]
+        cells = []
+        for run in runs:
+            killed = sum(1 for n in numbers if run[n]['verdict'] != 'survived')
+            cells.append('%4d/%-4d %4.0f%%' % (killed, len(numbers), 100.0 * killed / len(numbers)))
+        print('%-10s %s' % (layer or 'all', ''.join('%16s' % cell for cell in cells)))
+    for label, run in zip(labels, runs):
+        print('%s: %.0f s CPU for %d mutants' % (label, sum(run[n]['cpu_seconds'] for n in common), len(common)))
+    print('left alive by %s:' % labels[-1])
+    for n in common:
+        r = runs[-1][n]
+        if r['verdict'] == 'survived':
+            print('  %s:%d %s -> %s%s' % (r['file'], r['line'], r['kind'], r['replacement'][:70],
+                                         '' if r['tests'] else '  (no test runs it)'))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--sample', type=int, default=0, help='draw this many mutants (0: all)')
@@ -332,7 +360,11 @@ def main():
                         'the tests that run the mutated statement')
     parser.add_argument('--label', default='mutation')
     parser.add_argument('--list', action='store_true', help='list the drawn mutants and stop')
+    parser.add_argument('--report', nargs='+', metavar='LABEL', help='compare the verdicts of earlier runs and stop')
     args = parser.parse_args()
+    if args.report:
+        report(args.report)
+        return 0
     mutants = all_mutants(ROOT, args.only)
     total = len(mutants)
     if args.sample and args.sample < total:

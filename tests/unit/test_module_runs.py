@@ -496,3 +496,13 @@ def test_a_rename_onto_an_existing_user_or_of_an_absent_one_is_refused():
     msg = refused('ispmail_user', fresh(engine), users=[{'email': 'a@example.org', 'rename_from': 'old@example.org'},
                                                         {'email': 'old@example.org'}])
     assert 'renamed by one item and listed by another' in msg
+
+
+def test_a_users_domain_option_must_be_its_own():
+    """ispmail_info's user list, fed back as it is, carries each user's domain."""
+    engine = with_domains('example.org')
+    result = ok('ispmail_user', engine, users=[{'email': 'a@example.org', 'domain': 'Example.ORG', 'password_hash': HASH}])
+    assert result['outcomes'] == {'a@example.org': 'created'}
+    msg = refused('ispmail_user', fresh(engine), users=[{'email': 'b@example.org', 'domain': 'example.net',
+                                                          'password_hash': HASH}])
+    assert msg == "user 'b@example.org': domain 'example.net' is not the domain of the address"
