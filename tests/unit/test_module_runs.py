@@ -6,7 +6,7 @@ PostgreSQL."""
 import pytest
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes import verify
-
+from ansible_collections.ispmail.mailserver.plugins.module_utils.db.mariadb_accounts import native_hash
 from tests.unit.fake_engine import FakeEngine
 from tests.unit.module_runner import output, run_module
 
@@ -383,9 +383,11 @@ def test_an_account_is_created_granted_and_then_unchanged():
     engine = FakeEngine()
     text = output('ispmail_db_account', dict(DB, name='mailserver', password='Lookup-pw-1'), engine)
     assert 'Lookup-pw-1' not in text and DB['login_password'] not in text
-    assert engine.writes() == [('CREATE USER %s@%s IDENTIFIED BY %s', ('mailserver', 'localhost', 'Lookup-pw-1')),
+    # The server gets mysql_native_password's hash, made here, never the password as text.
+    assert engine.writes() == [('CREATE USER %s@%s IDENTIFIED BY PASSWORD %s',
+                                ('mailserver', 'localhost', native_hash('Lookup-pw-1'))),
                                ('GRANT SELECT ON `mailserver`.* TO %s@%s', ('mailserver', 'localhost'))]
-    assert engine.accounts_table == {('mailserver', 'localhost'): {'password': 'Lookup-pw-1',
+    assert engine.accounts_table == {('mailserver', 'localhost'): {'password': native_hash('Lookup-pw-1'),
                                                                    'privileges': ['SELECT']}}
     result = ok('ispmail_db_account', fresh(engine), name='mailserver', password='Lookup-pw-1')
     assert result['changed'] is False and engine.writes() == [] and result['account'] == 'mailserver@localhost'
@@ -394,21 +396,23 @@ def test_an_account_is_created_granted_and_then_unchanged():
 
 def test_an_account_password_and_privileges_follow_the_options():
     engine = FakeEngine()
-    engine.accounts_table[('admin', '127.0.0.1')] = {'password': 'Old-pw-1', 'privileges': ['SELECT']}
+    engine.accounts_table[('admin', '127.0.0.1')] = {'password': native_hash('Old-pw-1'), 'privileges': ['SELECT']}
     args = dict(name='admin', host='127.0.0.1', password='New-pw-1', privileges=['SELECT', 'DELETE'],
                 login_db='mail_db')
     kept = ok('ispmail_db_account', engine, update_password='on_create', **args)
     assert kept['diff']['after'] == {'privileges': ['DELETE', 'SELECT'], 'password': 'unchanged'}
-    assert [sql for sql, dummy in engine.writes()] == ['REVOKE ALL PRIVILEGES ON `mail_db`.* FROM %s@%s',
-                                                       'GRANT DELETE, SELECT ON `mail_db`.* TO %s@%s']
+    # '_' is a wildcard in GRANT: escaped, the grant is on mail_db alone.
+    assert [sql for sql, dummy in engine.writes()] == ['REVOKE ALL PRIVILEGES ON `mail\\_db`.* FROM %s@%s',
+                                                       'GRANT DELETE, SELECT ON `mail\\_db`.* TO %s@%s']
     result = ok('ispmail_db_account', fresh(engine), **args)
     assert result['changed'] is True and result['diff']['after']['password'] == 'changed'
-    assert engine.writes() == [('ALTER USER %s@%s IDENTIFIED BY %s', ('admin', '127.0.0.1', 'New-pw-1'))]
+    assert engine.writes() == [('ALTER USER %s@%s IDENTIFIED BY PASSWORD %s',
+                                ('admin', '127.0.0.1', native_hash('New-pw-1')))]
 
 
 def test_an_account_without_privileges_gets_no_revoke():
     engine = FakeEngine()
-    engine.accounts_table[('admin', 'localhost')] = {'password': 'pw', 'privileges': []}
+    engine.accounts_table[('admin', 'localhost')] = {'password': native_hash('pw'), 'privileges': []}
     ok('ispmail_db_account', engine, name='admin', password='pw')
     assert [sql for sql, dummy in engine.writes()] == ['GRANT SELECT ON `mailserver`.* TO %s@%s']
 
@@ -460,7 +464,9 @@ def test_a_mail_directory_leading_out_of_the_mail_root_is_left_alone(tmp_path):
     engine.seed(INSERT_USER, (1, 'john@example.org', HASH, 0))
     failed, result = run('ispmail_user', engine, email='john@example.org', state='absent', remove_mail=True,
                          mail_root=str(root))
-    assert failed and 'leads outside' in result['msg'] and (outside / 'john').is_dir()
+    # Checked in the plan: the run fails before any write, the row stays with its mail.
+    assert failed and 'not below' in result['msg'] and (outside / 'john').is_dir()
+    assert engine.writes() == []
 
 
 def test_a_rename_moves_the_mail_and_ends_the_old_sessions(tmp_path, monkeypatch):
