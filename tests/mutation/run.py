@@ -266,7 +266,7 @@ def run_tests(work, cpu_limit, selection, trace=None):
     def limit():
         if cpu_limit:
             resource.setrlimit(resource.RLIMIT_CPU, (int(cpu_limit), int(cpu_limit) + 5))
-    done = subprocess.run(pytest_command(selection, trace), cwd=work, env=env, preexec_fn=limit,
+    done = subprocess.run(pytest_command(selection, trace), cwd=work, env=env, preexec_fn=limit, check=False,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     timed_out = done.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
     return done.returncode == 0, cpu_seconds() - began, timed_out
@@ -344,12 +344,12 @@ def report(labels):
     for n in common:
         r = runs[-1][n]
         if r['verdict'] == 'survived':
-            print('  %s:%d %s -> %s%s' % (r['file'], r['line'], r['kind'], r['replacement'][:70],
-                                         '' if r['tests'] else '  (no test runs it)'))
+            untested = '' if r['tests'] else '  (no test runs it)'
+            print('  %s:%d %s -> %s%s' % (r['file'], r['line'], r['kind'], r['replacement'][:70], untested))
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--sample', type=int, default=0, help='draw this many mutants (0: all)')
     parser.add_argument('--seed', type=int, default=25)
     parser.add_argument('--tests-rev', help='take tests/unit from this git revision')

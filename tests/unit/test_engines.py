@@ -156,10 +156,9 @@ def test_a_healthy_galera_node_reads_causally_and_writes_the_lock_row_each_attem
     engine.begin(session, write=True)
     engine.begin(session, write=True)
     sqls = [sql for sql, dummy in session.log]
-    assert sqls.count('SHOW GLOBAL VARIABLES LIKE %s') == 1 and sqls.count('SELECT COLUMN_TYPE FROM information_'
-                                                                            'schema.COLUMNS WHERE TABLE_SCHEMA = '
-                                                                            'DATABASE() AND TABLE_NAME = %s AND '
-                                                                            'COLUMN_NAME = %s') == 1
+    column_type = ('SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() '
+                   'AND TABLE_NAME = %s AND COLUMN_NAME = %s')
+    assert sqls.count('SHOW GLOBAL VARIABLES LIKE %s') == 1 and sqls.count(column_type) == 1
     assert ('SET SESSION wsrep_sync_wait = %s', (1,)) in session.log
     assert sqls.count('INSERT INTO virtual_domains (id, name) VALUES (%s, %s)') == 2
     assert ('INSERT INTO virtual_domains (id, name) VALUES (%s, %s)', [(-1, 'ispmail-lock.invalid')]) in session.log
@@ -254,8 +253,8 @@ def pg_account(name='lookup'):
 def test_a_postgresql_role_is_read_with_its_privileges_on_all_three_tables():
     from ansible_collections.ispmail.mailserver.plugins.module_utils.db.scram import make_verifier
     accounts = postgresql.PostgreSQL.accounts
-    assert accounts.read(ScriptedSession({}), pg_account(), 'pw') == {'exists': False, 'password_ok': None,
-                                                                     'privileges': []}
+    missing = {'exists': False, 'password_ok': None, 'privileges': []}
+    assert accounts.read(ScriptedSession({}), pg_account(), 'pw') == missing
     session = ScriptedSession({'SELECT rolpassword': [(make_verifier('pw'),)], 'SELECT has_table_privilege': [(True,)]})
     found = accounts.read(session, pg_account(), 'pw')
     assert found == {'exists': True, 'password_ok': True, 'privileges': ['DELETE', 'INSERT', 'SELECT', 'UPDATE']}

@@ -19,6 +19,13 @@ INSERT = 'INSERT INTO virtual_domains (name) VALUES (%s)'
 MASK = 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
+def raising(error):
+    """A stand-in for a connection method that fails with `error`."""
+    def method():
+        raise error
+    return method
+
+
 def create_domain(engine, check_mode=False):
     return run_module('ispmail_domain', {'name': 'example.org'}, engine, check_mode)
 
@@ -76,7 +83,7 @@ def test_a_failed_statement_ends_the_run_with_its_message_and_the_queries(kind, 
 def test_a_commit_that_loses_the_connection_does_not_claim_nothing_changed():
     engine = FakeEngine()
     session = Session(engine, {}, False)
-    session.conn.commit = lambda: (_ for _ in ()).throw(DriverError(base.LOST))
+    session.conn.commit = raising(DriverError(base.LOST))
     with pytest.raises(Exception, match='not known whether the change was saved'):
         session.commit()
 
@@ -157,7 +164,7 @@ def test_the_writers_lock_is_asked_for_only_when_the_run_writes():
 def test_closing_keeps_quiet_when_the_connection_is_gone():
     engine = FakeEngine()
     session = Session(engine, {}, False)
-    session.conn.close = lambda: (_ for _ in ()).throw(DriverError(base.FAILED))
+    session.conn.close = raising(DriverError(base.FAILED))
     session.close()
 
 

@@ -263,8 +263,8 @@ def test_a_user_needs_its_domain_and_a_new_user_a_password():
     assert 'give password or password_hash' in refused('ispmail_user', engine, email='john@example.org')
     assert 'rename_from renames one user' in refused('ispmail_user', fresh(engine), users=['a@example.org'],
                                                      rename_from='b@example.org')
-    assert 'mail_root must be an absolute path' in refused('ispmail_user', engine, email='a@example.org',
-                                                          remove_mail=True, mail_root='vmail')
+    msg = refused('ispmail_user', engine, email='a@example.org', remove_mail=True, mail_root='vmail')
+    assert 'mail_root must be an absolute path' in msg
     assert engine.statements == []  # refused before connecting
 
 
@@ -362,9 +362,8 @@ def test_an_alias_loop_and_a_missing_domain_are_refused():
 def test_check_mode_writes_no_alias():
     engine = with_domains('example.org')
     engine.seed(INSERT_ALIAS, (1, 'p@example.org', 'a@example.net'))
-    result = ok('ispmail_alias', engine, True, aliases=[{'source': 'q@example.org',
-                                                                    'destinations': ['a@example.net']}],
-                exclusive=True)
+    wanted = [{'source': 'q@example.org', 'destinations': ['a@example.net']}]
+    result = ok('ispmail_alias', engine, True, aliases=wanted, exclusive=True)
     assert result['outcomes'] == {'q@example.org': 'created', 'p@example.org': 'removed'}
     assert engine.writes() == [] and stored_aliases(engine) == [('p@example.org', 'a@example.net')]
 
@@ -509,6 +508,6 @@ def test_a_users_domain_option_must_be_its_own():
     engine = with_domains('example.org')
     result = ok('ispmail_user', engine, users=[{'email': 'a@example.org', 'domain': 'Example.ORG', 'password_hash': HASH}])
     assert result['outcomes'] == {'a@example.org': 'created'}
-    msg = refused('ispmail_user', fresh(engine), users=[{'email': 'b@example.org', 'domain': 'example.net',
-                                                          'password_hash': HASH}])
+    wrong_domain = [{'email': 'b@example.org', 'domain': 'example.net', 'password_hash': HASH}]
+    msg = refused('ispmail_user', fresh(engine), users=wrong_domain)
     assert msg == "user 'b@example.org': domain 'example.net' is not the domain of the address"
