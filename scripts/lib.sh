@@ -98,3 +98,11 @@ progress() {
   fi
   return "$rc"
 }
+
+# image_name RELEASE -> the base image the Molecule scenarios and the demo boot (bookworm,
+# trixie): ISPMAIL_IMAGE_BOOKWORM / ISPMAIL_IMAGE_TRIXIE, else the one scripts/build-image makes.
+# molecule/*/molecule.yml repeat the default for a molecule run without these scripts.
+image_name() {
+  local var="ISPMAIL_IMAGE_${1^^}"
+  printf '%s\n' "${!var:-localhost/ispmail-debian:$1}"
+}
