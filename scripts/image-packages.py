@@ -1,9 +1,10 @@
 """Print the Debian packages scripts/build-image pre-fetches into the base images, one a line.
 
 Read from the sources, so the list cannot drift from them: everything the role installs
-(roles/server/vars: the common packages, both engines', Galera's) and what the Molecule
-scenarios' prepare playbooks install with ansible.builtin.apt. A variable or a file that
-moved makes this fail rather than pre-fetch too little.
+(roles/server/vars: the common packages, both engines', Galera's), what the Molecule
+scenarios' prepare playbooks install with ansible.builtin.apt, and python3-apt, which that
+module installs for itself before its first run. A variable or a file that moved makes this
+fail rather than pre-fetch too little.
 """
 import glob
 import os
@@ -40,7 +41,7 @@ def prepare_packages():
 
 
 def main():
-    names = sorted(set(role_packages() + prepare_packages()))
+    names = sorted(set(role_packages() + prepare_packages() + ['python3-apt']))
     if any(not isinstance(name, str) or '{' in name for name in names):
         sys.exit('image-packages: a package name is templated: %r' % names)
     print('\n'.join(names))
