@@ -286,21 +286,6 @@ def smtp_features(port, server=None):
         return sorted(smtp.esmtp_features)
 
 
-def imap_plain_login(user, password):
-    """IMAP on 143 from outside, without TLS: [capabilities, answer to LOGIN]."""
-    imap = imaplib.IMAP4(outside_address(), 143, timeout=30)
-    try:
-        caps = sorted(imap.capabilities)
-        try:
-            typ, data = imap.login(user, password)
-            answer = typ
-        except imaplib.IMAP4.error as e:
-            answer = "NO " + str(e)
-        return [caps, answer]
-    finally:
-        imap.shutdown()
-
-
 def auth_burst(port, user, password, count):
     """count connections to 587 from the container's outside address (not exempt from
     Postfix's anvil limits), each logging in; the AUTH answer codes."""
