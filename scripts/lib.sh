@@ -4,6 +4,9 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=${ISPMAIL_VENV:-$ROOT/.venv}
 export PATH="$VENV/bin:$PATH"
+# Podman reads the project's settings (molecule/containers.conf: runc, no default ulimits), not
+# the user's own configuration: set here for every script that runs podman.
+export CONTAINERS_CONF="$ROOT/molecule/containers.conf"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -24,12 +27,16 @@ retry() {
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # ensure_venv DIR PIP-ARGS...: a virtualenv at DIR holding what `pip install PIP-ARGS` installs.
-# pip runs again only when the arguments, or a requirements file among them, change.
+# pip runs again only when the arguments, or a requirements file among them, change (paths are
+# taken relative to the clone, so clones sharing a venv through ISPMAIL_VENV agree).
 ensure_venv() {
   local dir=$1 want arg; shift
-  want=$({ printf '%s\n' "$@"; for arg in "$@"; do if [ -f "$arg" ]; then cat "$arg"; fi; done; } |
-    sha256sum | cut -d' ' -f1)
-  [ -x "$dir/bin/python" ] || "${PYTHON:-python3}" -m venv "$dir"
+  want=$({ for arg in "$@"; do printf '%s\n' "${arg#"$ROOT"/}"; done
+    for arg in "$@"; do if [ -f "$arg" ]; then cat "$arg"; fi; done; } | sha256sum | cut -d' ' -f1)
+  if [ ! -x "$dir/bin/python" ]; then
+    log "creating virtualenv ${dir#"$ROOT"/}"
+    "${PYTHON:-python3}" -m venv "$dir"
+  fi
   if [ "$(cat "$dir/.requirements.sha" 2>/dev/null)" != "$want" ]; then
     log "pip: installing into ${dir#"$ROOT"/}: $*"
     retry 5 "$dir/bin/pip" install -q --upgrade pip
@@ -39,8 +46,8 @@ ensure_venv() {
 }
 
 # The oldest ansible-core the collection supports: the series of requires_ansible in
-# meta/runtime.yml (">=2.15.0" -> 2.15). The *-oldest test steps run with it, so the
-# claim is tested. ISPMAIL_ANSIBLE_CORE=2.16 picks another series.
+# meta/runtime.yml (">=2.18.0" -> 2.18). The *-oldest test steps run with it, so the
+# claim is tested. ISPMAIL_ANSIBLE_CORE=2.19 picks another series.
 oldest_core() {
   sed -n 's/^requires_ansible: *["'\'']*>= *\([0-9]*\.[0-9]*\).*/\1/p' "$ROOT/meta/runtime.yml"
 }
@@ -97,4 +104,23 @@ progress() {
     log "$label done in $((SECONDS - start)) s"
   fi
   return "$rc"
+}
+
+# image_name RELEASE -> the base image the Molecule scenarios and the demo boot (bookworm,
+# trixie): ISPMAIL_IMAGE_BOOKWORM / ISPMAIL_IMAGE_TRIXIE, else the one scripts/build-image makes.
+# molecule/*/molecule.yml repeat the default for a molecule run without these scripts.
+image_name() {
+  local var="ISPMAIL_IMAGE_${1^^}"
+  printf '%s\n' "${!var:-localhost/ispmail-debian:$1}"
+}
+
+# remove_containers NAME...: the containers removed where they exist (an interrupted run's).
+remove_containers() {
+  local name
+  for name in "$@"; do
+    if podman container exists "$name"; then
+      log "removing the container $name"
+      podman rm -f -t 0 "$name" >/dev/null || return 1
+    fi
+  done
 }

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: ispmail_directory
 short_description: Apply a whole ISPmail mail directory (domains, users, aliases) from one file
-version_added: 2.1.0
+version_added: 3.0.0
 description:
   - Makes the database hold the domains, mailboxes and forwardings of one YAML or JSON file (or
     of O(directory) given inline), in one connection and one transaction.
@@ -29,7 +29,7 @@ description:
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
-  - ispmail.mailserver.mariadb
+  - ispmail.mailserver.connection
   - ispmail.mailserver.attributes.directory_module
   - ispmail.mailserver.attributes.action_group
 options:
@@ -75,7 +75,7 @@ options:
         password that is set or changed may have; V(0) turns the check off.
     type: int
     default: 8
-    version_added: 2.1.0
+    version_added: 3.0.0
   mail_root:
     description:
       - Where the mail directories are, for user entries with C(rename_from).
@@ -161,20 +161,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import SCHEMES
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities import directory_sync
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import UPDATE_PASSWORD, finish_renames
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.directory_entries import sections_of
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.secrets import hide_option
-
-
-def summary(data):
-    """What the result echoes in place of the directory: its size, never its entries."""
-    if not isinstance(data, dict):
-        return '(not shown)'
-    return '(%s, not echoed)' % ', '.join('%d %s' % (len(data.get(key) or []), key) for key in directory_sync.SECTIONS)
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory_task import Directory
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import UPDATE_PASSWORD
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_task
 
 
 def main():
@@ -192,27 +181,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            mutually_exclusive=[('src', 'directory')], required_one_of=[('src', 'directory')])
-    data = hide_option(module, 'directory', summary(module.params['directory']))
-    params = dict(module.params, directory=data)
-    defaults = dict((key, params[key]) for key in ('update_password', 'password_scheme', 'password_min_length'))
-
-    def check():
-        if params['src'] is not None:
-            raise InputError('src is read on the controller by the action plugin of ispmail_directory; '
-                             'call the module by its name (ispmail.mailserver.ispmail_directory)')
-
-    def work(session):
-        schema = load_schema(session)
-        sections = directory_sync.normalize(sections_of(data, defaults), schema)
-        return sections, directory_sync.sync(session, schema, sections, params)
-
-    def finish(outcome):
-        sections, plan = outcome
-        result = directory_sync.report(plan, sections[0])
-        result.update(finish_renames(plan.users.renames, params, module.check_mode))
-        result['changed'] = result['changed'] or bool(result['sessions_ended'])
-        return result
-    ModuleRun(module, params, rehearse=True).execute(work, finish, check=check)
+    run_task(module, Directory())
 
 
 if __name__ == '__main__':

@@ -10,7 +10,7 @@ DOCUMENTATION = r'''
 ---
 module: ispmail_dkim
 short_description: Put a domain's DKIM key in place for rspamd to sign with
-version_added: 2.1.0
+version_added: 3.0.0
 description:
   - Keeps the DKIM key of a mail domain and selector in the key directory rspamd signs from
     (O(key_dir), as the role ispmail.mailserver.server sets it up), and makes the selector the
@@ -27,7 +27,7 @@ description:
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
-  - ispmail.mailserver.mariadb
+  - ispmail.mailserver.connection
   - ispmail.mailserver.attributes
   - ispmail.mailserver.attributes.action_group
 attributes:
@@ -185,7 +185,8 @@ retries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.dkim_run import run_dkim
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.dkim_task import Dkim
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_task
 
 
 def main():
@@ -202,7 +203,7 @@ def main():
         owner=dict(type='str', default='_rspamd'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_dkim(module)
+    run_task(module, Dkim())
 
 
 if __name__ == '__main__':

@@ -21,7 +21,7 @@ description:
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
-  - ispmail.mailserver.mariadb
+  - ispmail.mailserver.connection
   - ispmail.mailserver.attributes.info_module
   - ispmail.mailserver.attributes.action_group
 options:
@@ -48,19 +48,19 @@ options:
         database is elsewhere). Without it the task fails with a message saying so.
     type: bool
     default: false
-    version_added: 2.1.0
+    version_added: 3.0.0
   quota_threshold:
     description:
       - With O(quota_usage), the percentage of a quota (storage or message count) at which a
         mailbox is reported as a C(quota_nearly_full) problem; at 100% it is C(quota_full).
     type: int
     default: 90
-    version_added: 2.1.0
+    version_added: 3.0.0
   dovecot_config:
     description:
       - The Dovecot configuration file C(doveadm) reads (C(doveadm -c)), when it is not Dovecot's default.
     type: path
-    version_added: 2.1.0
+    version_added: 3.0.0
   dest:
     description:
       - Also write the directory (of O(domains), or all) to this file on the host the module runs
@@ -70,20 +70,20 @@ options:
       - The file gets mode 0600. The task reports C(changed) only when the file's content (or
         mode) changes; in check mode the file is not written.
     type: path
-    version_added: 2.1.0
+    version_added: 3.0.0
   dns_records:
     description:
       - Also return the DNS records every domain (of O(domains), or all) needs, in
         RV(dns_records), read on the host the module runs on (the mail host) for the DKIM keys.
     type: bool
     default: false
-    version_added: 2.1.0
+    version_added: 3.0.0
   mail_host:
     description:
       - With O(dns_records), the name of the mail host the MX and SRV records point at.
         Defaults to the fully qualified name of the host the module runs on.
     type: str
-    version_added: 2.1.0
+    version_added: 3.0.0
   dmarc_policy:
     description:
       - With O(dns_records), the policy (C(p=)) of the DMARC record. Start with V(none) and
@@ -91,14 +91,14 @@ options:
     type: str
     choices: [none, quarantine, reject]
     default: none
-    version_added: 2.1.0
+    version_added: 3.0.0
   dkim_key_dir:
     description:
       - With O(dns_records), the directory of the DKIM keys
         (M(ispmail.mailserver.ispmail_dkim)'s O(ispmail.mailserver.ispmail_dkim#module:key_dir)).
     type: path
     default: /var/lib/rspamd/dkim
-    version_added: 2.1.0
+    version_added: 3.0.0
 seealso:
   - module: ispmail.mailserver.ispmail_dkim
   - module: ispmail.mailserver.ispmail_user
@@ -185,7 +185,7 @@ users:
         - C(percent) is the higher of the storage and the message share (null when unlimited).
       type: dict
       sample: {bytes: 10240, messages: 3, limit_bytes: 1073741824, limit_messages: null, percent: 0.0}
-      version_added: 2.1.0
+      version_added: 3.0.0
   sample: [{email: john@example.org, domain: example.org, quota: 0, password_scheme: BLF-CRYPT}]
 aliases:
   description: The forwardings, one item per source; items of O(ispmail.mailserver.ispmail_alias#module:aliases).
@@ -236,7 +236,7 @@ dns_records:
       description: The record's data as a zone file takes it (names end with a dot).
       type: str
       sample: "10 mail.example.org."
-  version_added: 2.1.0
+  version_added: 3.0.0
 queries:
   description: The SQL statements run.
   returned: always
@@ -254,15 +254,8 @@ retries:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.options import connection_argument_spec
-from ansible_collections.ispmail.mailserver.plugins.module_utils.db.schema import load_schema
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory import read_directory
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory_format import format_directory
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.dns_records import dns_records
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.quota_usage import add_quota_usage
-from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.files import write_private
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.info_task import Info
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import run_task
 
 
 def main():
@@ -280,32 +273,7 @@ def main():
         dkim_key_dir=dict(type='path', default='/var/lib/rspamd/dkim'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-
-    def work(session):
-        return read_directory(session, load_schema(session), params['domains'], params['return_password_hashes'])
-    doveadm = Doveadm(params['dovecot_config'])
-
-    def check():
-        if params['quota_usage'] and not 0 < params['quota_threshold'] <= 100:
-            raise InputError('quota_threshold must be a percentage from 1 to 100, not %d' % params['quota_threshold'])
-        if params['quota_usage'] and not doveadm.available:
-            raise InputError('quota_usage needs Dovecot on the host the module runs on, and doveadm was not found '
-                             'here: run the task on the mail host (delegate_to) or leave quota_usage unset')
-
-    def finish(result):
-        changed = False
-        if params['dest']:
-            text = format_directory(result, params['return_password_hashes'])
-            changed = write_private(params['dest'], text, module.check_mode)
-            result['dest'] = params['dest']
-        if params['quota_usage']:
-            add_quota_usage(result, doveadm, params['quota_threshold'])
-        if params['dns_records']:
-            result['dns_records'] = dns_records(result['domains'], params['mail_host'], params['dmarc_policy'],
-                                                params['dkim_key_dir'])
-        return dict(result, changed=changed)
-    ModuleRun(module, write=False).execute(work, finish, check=check)
+    run_task(module, Info())
 
 
 if __name__ == '__main__':

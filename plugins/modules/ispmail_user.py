@@ -23,7 +23,7 @@ description:
 author:
   - ISPmail collection maintainers (@ispmail)
 extends_documentation_fragment:
-  - ispmail.mailserver.mariadb
+  - ispmail.mailserver.connection
   - ispmail.mailserver.attributes
   - ispmail.mailserver.attributes.action_group
 options:
@@ -75,7 +75,7 @@ options:
       - V(0) turns the check off.
     type: int
     default: 8
-    version_added: 2.1.0
+    version_added: 3.0.0
   update_password:
     description:
       - V(always) makes the stored hash match O(password) (or O(password_hash)) on every run;
@@ -113,13 +113,13 @@ options:
         changes nothing. The new address's domain must exist.
       - In the list form, a key of the item it renames; not a top-level option there.
     type: str
-    version_added: 2.1.0
+    version_added: 3.0.0
   dovecot_config:
     description:
       - The Dovecot configuration file C(doveadm) reads (C(doveadm -c)), when it is not Dovecot's
         default. Used by O(rename_from) to end sessions.
     type: path
-    version_added: 2.1.0
+    version_added: 3.0.0
   exclusive:
     description:
       - With O(users), the list is the whole truth for the domains it mentions. Their users that
@@ -223,14 +223,14 @@ mail_moved:
   type: list
   elements: dict
   sample: [{from: /var/vmail/example.org/john, to: /var/vmail/example.org/john.doe}]
-  version_added: 2.1.0
+  version_added: 3.0.0
 sessions_ended:
   description: The old addresses of O(rename_from) whose IMAP or POP3 sessions were ended.
   returned: always
   type: list
   elements: str
   sample: [john@example.org]
-  version_added: 2.1.0
+  version_added: 3.0.0
 outcomes:
   description:
     - Each user of O(users) (and each removed by O(exclusive)), in list order, mapped to what

@@ -42,10 +42,6 @@ class PlayResult:
             raise RuntimeError('expected one result of task %r:\n%s' % (name, self.output[-4000:]))
         return found[0]
 
-    def peak_kb(self, module=None):
-        values = [m['maxrss_kb'] for m in self.modules if module is None or m['module'] == module]
-        return max(values) if values else None
-
 
 class PlaybookRunner:
     def __init__(self, collections_path, workdir, module_defaults):

@@ -45,10 +45,6 @@ def checks(results):
     return found
 
 
-def all_targets_met(results):
-    return all(met for dummy, met in checks(results))
-
-
 def _met(met):
     return 'met' if met else '**MISSED**'
 

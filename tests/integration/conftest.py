@@ -9,7 +9,8 @@ Session scope (one per pytest-xdist worker, so workers share nothing):
                     a throwaway PostgreSQL (postgresql_server.PostgreSQLServer). With that option,
                     the tests that need MariaDB itself (they use ``mariadb`` or ``scratch_server``,
                     or a schema variant other than the default, or are marked mariadb_schema) are
-                    deselected, and without it those marked postgresql_only: the run says how many.
+                    deselected, and so are those where the engine plays no part (engine_free, below);
+                    without it those marked postgresql_only. The run says how many.
   collections_path  the collection built and installed offline (playbook_runner.py)
   runner            runs playbooks against that collections path
 Function scope:
@@ -38,6 +39,19 @@ from tests.integration.playbook_runner import Runner, install_collection
 from tests.integration.postgresql_server import PostgreSQLServer
 
 MARIADB_ONLY_FIXTURES = ('mariadb', 'scratch_server')
+# Test modules that run modules writing no SQL of their own against the engine's server (DKIM
+# keys, DNS records, the alias-loop rules): the same on either engine. Marked engine_free, as
+# is every test that does not use db_server at all (the docs, the benchmark, which runs both
+# engines itself, the crash battery's private MariaDB, the harness's doveadm checks).
+ENGINE_FREE_MODULES = ('test_dkim', 'test_info_dns', 'test_alias_loops')
+# What scripts/test-integration-oldest leaves to the newest ansible-core (marked newest_core):
+# the batteries that stress MariaDB or the modules' own code (the same whatever the core), the
+# connection and TLS options, the list-form batteries, the harness's own checks, the DKIM and DNS
+# files, the docs, the benchmark (it needs ansible-core 2.19's callbacks), Galera, and the
+# schema variants other than the default.
+NEWEST_CORE_MODULES = ('test_bench', 'test_concurrency', 'test_crash', 'test_hostile_input', 'test_alias_loops',
+                       'test_lists', 'test_list_forms', 'test_connection', 'test_tls', 'test_harness',
+                       'test_lifecycle', 'test_docs', 'test_dkim', 'test_info_dns', 'test_galera')
 
 
 def pytest_addoption(parser):
@@ -45,22 +59,41 @@ def pytest_addoption(parser):
                      help='the database engine the module tests run against (default mariadb)')
 
 
+def _module(item):
+    return os.path.splitext(os.path.basename(str(item.fspath)))[0]
+
+
+def _schema(item):
+    callspec = getattr(item, 'callspec', None)
+    return callspec.params.get('db', 'bookworm') if callspec is not None else 'bookworm'
+
+
+def _engine_free(item):
+    return _module(item) in ENGINE_FREE_MODULES or 'db_server' not in getattr(item, 'fixturenames', ())
+
+
 def _needs_mariadb(item):
     if item.get_closest_marker('mariadb_schema') is not None or item.get_closest_marker('galera') is not None:
         return True
     if any(name in MARIADB_ONLY_FIXTURES for name in getattr(item, 'fixturenames', ())):
         return True
-    callspec = getattr(item, 'callspec', None)
-    return callspec is not None and callspec.params.get('db', 'bookworm') != 'bookworm'
+    return _schema(item) != 'bookworm'
 
 
 def _wrong_engine(item, engine):
     if engine == 'postgresql':
-        return _needs_mariadb(item)
+        return _needs_mariadb(item) or item.get_closest_marker('engine_free') is not None
     return item.get_closest_marker('postgresql_only') is not None
 
 
+# tryfirst: the markers are set before -m selects by them.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _engine_free(item):
+            item.add_marker('engine_free')
+        if _module(item) in NEWEST_CORE_MODULES or _schema(item) != 'bookworm':
+            item.add_marker('newest_core')
     engine = config.getoption('--engine')
     kept = [item for item in items if not _wrong_engine(item, engine)]
     deselected = [item for item in items if _wrong_engine(item, engine)]

@@ -227,3 +227,145 @@ def sendmail(sender, to, subject, header_from=None):
     message = "From: %s\nTo: %s\nSubject: %s\n\nSent by the host.\n" % (header_from or sender, to, subject)
     subprocess.run(["/usr/sbin/sendmail", "-f", sender, to], input=message.encode(), check=True)
     return True
+
+
+def _tls_context(version, cipher):
+    """A client context that offers what the server should refuse: TLS 1.0/1.1, anonymous
+    and CBC suites (SECLEVEL 0, or OpenSSL's own client refuses them and it looks like the
+    server did). version: "TLSv1", "TLSv1_1", "TLSv1_2", "TLSv1_3"; cipher: one TLS 1.2 suite."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_ciphers((cipher or "DEFAULT") + ":@SECLEVEL=0")
+    ctx.minimum_version = ctx.maximum_version = getattr(ssl.TLSVersion, version)
+    return ctx
+
+
+def _plain_until_tls(sock, port):
+    """Read the greeting and ask for STARTTLS (SMTP on 25/587, IMAP on 143)."""
+    f = sock.makefile("rb")
+    if port == 143:
+        f.readline()
+        sock.sendall(b"a STARTTLS\r\n")
+        assert f.readline().startswith(b"a OK"), "no STARTTLS"
+        return
+    f.readline()
+    sock.sendall(b"EHLO client.example.com\r\n")
+    while f.readline()[3:4] == b"-":
+        pass
+    sock.sendall(b"STARTTLS\r\n")
+    assert f.readline().startswith(b"220"), "no STARTTLS"
+
+
+def tls_handshake(port, version, cipher=None, server=None):
+    """[accepted, negotiated protocol, negotiated suite] of one TLS handshake with the given
+    client offer on port (465, 993 implicit TLS; 25, 587, 143 after STARTTLS)."""
+    import socket
+
+    ctx = _tls_context(version, cipher)
+    with socket.create_connection((server or outside_address(), port), timeout=30) as sock:
+        if port not in (465, 993, 995):
+            _plain_until_tls(sock, port)
+        try:
+            with ctx.wrap_socket(sock) as tls:
+                return [True, tls.version(), tls.cipher()[0]]
+        except (ssl.SSLError, ConnectionError) as e:
+            return [False, None, str(e)]
+
+
+def smtp_features(port, server=None):
+    """The EHLO keywords of port 25 or 587 after STARTTLS (465: after the TLS handshake)."""
+    server = server or outside_address()
+    if port == 465:
+        smtp = smtplib.SMTP_SSL(server, 465, timeout=30, context=_CTX)
+    else:
+        smtp = smtplib.SMTP(server, port, timeout=30)
+        smtp.starttls(context=_CTX)
+    with smtp:
+        smtp.ehlo("client.example.com")
+        return sorted(smtp.esmtp_features)
+
+
+def auth_burst(port, user, password, count):
+    """count connections to 587 from the container's outside address (not exempt from
+    Postfix's anvil limits), each logging in; the AUTH answer codes."""
+    codes = []
+    for dummy in range(count):
+        with smtplib.SMTP(outside_address(), port, timeout=60) as smtp:
+            smtp.starttls(context=_CTX)
+            smtp.ehlo("client.example.com")
+            try:
+                code, dummy = smtp.login(user, password)
+            except smtplib.SMTPAuthenticationError as e:
+                code = e.smtp_code
+            codes.append(code)
+    return codes
+
+
+class _IMAPFrom(imaplib.IMAP4_SSL):
+    """IMAPS from a chosen source address (another loopback address is another client)."""
+
+    def __init__(self, source, *args, **kwargs):
+        self._source = source
+        super().__init__(*args, **kwargs)
+
+    def _create_socket(self, timeout):
+        import socket
+
+        sock = socket.create_connection((self.host, self.port), timeout, source_address=(self._source, 0))
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
+def imap_login_timed(user, password, source):
+    """[logged in, seconds] of one IMAPS login from source (e.g. 127.0.0.3)."""
+    start = time.time()
+    imap = _IMAPFrom(source, "127.0.0.1", 993, ssl_context=_CTX, timeout=120)
+    try:
+        imap.login(user, password)
+        ok = True
+    except imaplib.IMAP4.error:
+        ok = False
+    finally:
+        try:
+            imap.logout()
+        except Exception:  # noqa: BLE001 - the connection may be gone after a failed login
+            pass
+    return [ok, round(time.time() - start, 2)]
+
+
+def controller_status(password=None, path="/stat"):
+    """HTTP status of a request to rspamd's controller on 127.0.0.1:11334."""
+    import urllib.error
+    import urllib.request
+
+    headers = {"Password": password} if password is not None else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:11334" + path, headers=headers),
+                                    timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def tcp_open(port, server="127.0.0.1"):
+    """Whether something accepts TCP connections on server:port."""
+    import socket
+
+    try:
+        socket.create_connection((server, port), timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+def try_send(port, user=None, password=None, subject="try"):
+    """Like submit (587, 465) or send_from_outside (25), but any SMTP error is an answer:
+    [stage, code, text]; a dropped connection is ["disconnected", 0, text]."""
+    try:
+        if port == 25:
+            return send_from_outside(sender="friend@elsewhere.example", to="jane@example.net", subject=subject)
+        return submit(port, user, password, user, "jane@example.net", subject)
+    except smtplib.SMTPResponseException as e:
+        return ["error", e.smtp_code, e.smtp_error.decode(errors="replace")]
+    except smtplib.SMTPServerDisconnected as e:
+        return ["disconnected", 0, str(e)]

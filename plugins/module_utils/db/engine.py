@@ -13,7 +13,6 @@ __metaclass__ = type
 
 # What a driver error means for the run (Engine.error_kind).
 RETRY = 'retry'              # given up for a concurrent transaction: run the whole transaction again
-UNREACHABLE = 'unreachable'  # no connection could be made, or it broke before the commit
 LOST = 'lost'                # the connection broke during COMMIT: the outcome is unknown
 READ_ONLY = 'read_only'      # the server (or node) refuses writes
 NOT_READY = 'not_ready'      # a cluster node that serves no clients now (outside the primary component)
@@ -49,7 +48,7 @@ class Engine(object):
         raise NotImplementedError
 
     def error_kind(self, exc):
-        """RETRY, UNREACHABLE, LOST, READ_ONLY, NOT_READY or FAILED for a driver error."""
+        """RETRY, LOST, READ_ONLY, NOT_READY or FAILED for a driver error."""
         raise NotImplementedError
 
     def describe_error(self, exc):

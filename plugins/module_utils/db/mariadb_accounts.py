@@ -40,8 +40,6 @@ def native_hash(password):
 class MariaDBAccounts(object):
     """Accounts are user@host; privileges are granted on every table of the database."""
 
-    host_matters = True
-
     def read(self, session, account, password):
         """{'exists', 'password_ok', 'privileges'} of the account; password_ok is None without a password."""
         row = session.select_one(

@@ -29,8 +29,6 @@ def _role(name):
 
 
 class PostgreSQLAccounts(object):
-    host_matters = False
-
     def read(self, session, account, password):
         row = session.select_one('SELECT rolpassword FROM pg_authid WHERE rolname = %s', (account.name,))
         if row is None:

@@ -94,7 +94,7 @@ def plan(current, item):
     return result
 
 
-def apply(session, account_plan):
+def apply(account_plan, session):
     accounts = session.engine.accounts
     account = account_plan.account
     for action in account_plan.actions:
@@ -109,12 +109,12 @@ def apply(session, account_plan):
 
 
 class Accounts(Entity):
-    list_key = 'accounts'   # no list form: the single item is gathered from the options
     key_name = 'name'
     item_keys = ('name', 'host', 'password', 'update_password', 'privileges', 'state')
     option_keys = ('login_db',)
     secret_keys = ('password',)
     needs_schema = False
+    apply = staticmethod(apply)
 
     def normalize(self, items, schema):
         return [normalize(items[0])]
@@ -127,9 +127,6 @@ class Accounts(Entity):
 
     def plan(self, current, items, options):
         return plan(current, items[0])
-
-    def apply(self, plan, session):
-        apply(session, plan)
 
     def report(self, plan, items, options):
         result = {'account': str(plan.account)}

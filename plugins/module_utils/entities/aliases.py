@@ -183,7 +183,7 @@ def applied(current, alias_plan):
     return AliasCurrent(current.domain_ids, aliases, current.mailboxes)
 
 
-def apply(session, alias_plan):
+def apply(alias_plan, session):
     session.write_many('DELETE FROM virtual_aliases WHERE id = %s', alias_plan.delete)
     session.write_many('INSERT INTO virtual_aliases (domain_id, source, destination) VALUES (%s, %s, %s)',
                        alias_plan.insert)
@@ -194,18 +194,15 @@ class Aliases(Entity):
     key_name = 'source'
     item_keys = ('source', 'destinations', 'state')
     option_keys = ('exclusive',)
-
-    def normalize(self, items, schema):
-        return normalize_items(items, schema)
+    normalize = staticmethod(normalize_items)
+    apply = staticmethod(apply)
+    applied = staticmethod(applied)
 
     def load(self, session, schema, items, options):
         return load(session, items)
 
     def plan(self, current, items, options):
         return plan(current, items, options['exclusive'], options['exclusive'] and options['is_list'])
-
-    def apply(self, plan, session):
-        apply(session, plan)
 
     def report(self, plan, items, options):
         result = {}

@@ -52,16 +52,16 @@ def sync(session, schema, sections, options):
     present = [item for item in domain_items if item['state'] == 'present']
     scope = [item['name'] for item in present]
     created = domains.plan(domains.load_domains(session), present, False, False)
-    domains.apply(session, created)
+    domains.apply(created, session)
     user_current = users.load(session, schema, user_items, scope)
     user_plan = users.plan(user_current, user_items, exclusive)
     # Renamed mailboxes' directories move after the commit: their names are checked now.
     check_mail_dirs(options['mail_root'], users.mail_dir_names(user_plan, user_items, user_current, False))
-    users.apply(session, user_plan)
+    users.apply(user_plan, session)
     alias_plan = aliases.plan(aliases.load(session, alias_items, scope), alias_items, exclusive, exclusive)
-    aliases.apply(session, alias_plan)
+    aliases.apply(alias_plan, session)
     removed = domains.plan(domains.load_domains(session), domain_items, exclusive, force)
-    domains.apply(session, removed)
+    domains.apply(removed, session)
     return DirectoryPlan(created, user_plan, alias_plan, removed)
 
 

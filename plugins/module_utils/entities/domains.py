@@ -134,7 +134,7 @@ def applied(existing, domain_plan):
     return after
 
 
-def apply(session, domain_plan):
+def apply(domain_plan, session):
     session.write_many('INSERT INTO virtual_domains (name) VALUES (%s)', [(n,) for n in domain_plan.create])
     session.write_many('UPDATE virtual_domains SET name = %s WHERE id = %s', domain_plan.rename)
     ids = [(row_id,) for row_id in domain_plan.removed_ids]
@@ -149,13 +149,13 @@ class Domains(Entity):
     key_name = 'name'
     item_keys = ('name', 'state')
     option_keys = ('exclusive', 'force', 'remove_mail', 'mail_root')
+    normalize = staticmethod(normalize_items)
+    apply = staticmethod(apply)
+    applied = staticmethod(applied)
 
     def check_options(self, options):
         if options['remove_mail']:
             check_mail_root(options['mail_root'])
-
-    def normalize(self, items, schema):
-        return normalize_items(items, schema)
 
     def load(self, session, schema, items, options):
         return load_domains(session)
@@ -165,9 +165,6 @@ class Domains(Entity):
         if options['remove_mail']:
             check_mail_dirs(options['mail_root'], mail_dir_names(domain_plan, items))
         return domain_plan
-
-    def apply(self, plan, session):
-        apply(session, plan)
 
     def report(self, plan, items, options):
         result = dict(users_removed=plan.users_removed, aliases_removed=plan.aliases_removed, mail_removed=[])

@@ -271,7 +271,7 @@ def _plan_removal(result, row):
     result.report.add(email, 'removed', before, None)
 
 
-def apply(session, user_plan):
+def apply(user_plan, session):
     new = [row[2] for row in user_plan.insert] + [row[0] for row in user_plan.set_password]
     # Check mode never hashes; a rehearsal writes a stand-in, rolled back with the rest.
     hashes = placeholder_hashes(new) if session.check_mode else hash_new_passwords(new)
@@ -329,15 +329,15 @@ class Users(Entity):
                  'update_password', 'quota', 'state', 'rename_from', 'usage')
     option_keys = ('exclusive', 'remove_mail', 'mail_root', 'rename_from', 'dovecot_config')
     secret_keys = ('password', 'password_hash')
+    normalize = staticmethod(normalize_items)
+    apply = staticmethod(apply)
+    applied = staticmethod(applied)
 
     def check_options(self, options):
         if options['remove_mail']:
             check_mail_root(options['mail_root'])
         if options['is_list'] and options['rename_from']:
             raise InputError('rename_from renames one user: give it in the item of users it belongs to')
-
-    def normalize(self, items, schema):
-        return normalize_items(items, schema)
 
     def load(self, session, schema, items, options):
         return load(session, schema, items)
@@ -346,9 +346,6 @@ class Users(Entity):
         user_plan = plan(current, items, options['exclusive'] and options['is_list'])
         check_mail_dirs(options['mail_root'], mail_dir_names(user_plan, items, current, options['remove_mail']))
         return user_plan
-
-    def apply(self, plan, session):
-        apply(session, plan)
 
     def report(self, plan, items, options):
         for old, new in plan.renames:

@@ -3,6 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The frame of every module run: check the options, connect, run one transaction, report.
 
+A module calls one of two: run_entity(module, Entity()) for one table's plan, run_task(module,
+Task()) for the others (entities/base.py has both contracts).
+
 Any error the user can act on ends the run with its message and no traceback, and the
 transaction is rolled back, so nothing is half-written.
 """
@@ -18,7 +21,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.db.session impo
 from ansible_collections.ispmail.mailserver.plugins.module_utils.db.transaction import in_transaction
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import LibraryMissing, UserError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.entries import echoed_arguments, gather_items
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.secrets import hide_list_secrets
+from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.secrets import hide_list_secrets, hide_option
 
 
 class ModuleRun(object):
@@ -94,3 +97,20 @@ def run_entity(module, entity):
         return result
 
     run.execute(work, finish, check=lambda: entity.check_options(options))
+
+
+def run_task(module, task):
+    """Run a module through its Task (see entities/base.py): info, dkim, directory."""
+    params = dict(module.params)
+    if task.hidden_option is not None:
+        key = task.hidden_option
+        params[key] = hide_option(module, key, task.summary(module.params[key]))
+
+    def work(session):
+        return task.work(session, load_schema(session) if task.needs_schema else None, params)
+
+    def finish(outcome):
+        return task.finish(outcome, params, module.check_mode, module._diff)
+
+    run = ModuleRun(module, params, write=task.write, rehearse=task.rehearse)
+    run.execute(work, finish, check=lambda: task.check_options(params))

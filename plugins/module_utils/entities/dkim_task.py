@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ispmail.mailserver contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The run of ispmail_dkim: options, the domain check in the database (read only), then the key
+"""The Task of ispmail_dkim: options, the domain check in the database (read only), then the key
 files on the host. The result holds the DNS record and paths, never the private key."""
 
 from __future__ import absolute_import, division, print_function
@@ -9,7 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt import dkim as keys
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities import dkim
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.run import ModuleRun
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Task
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host import dkim_keys as files
 
 
@@ -23,9 +23,9 @@ def _active(pairs, domain):
     return next((selector for name, selector in pairs if name == domain), None)
 
 
-def _host_change(module, domain, selector):
-    """Plan and apply the key directory's change; the result without `changed` and `queries`."""
-    params = module.params
+def _host_change(params, names, check_mode, diff):
+    """Plan and apply the key directory's change; the result without `queries`."""
+    domain, selector = names
     key_dir = params['key_dir']
     paths = (files.key_path(key_dir, domain, selector), files.map_path(key_dir))
     pairs = files.read_selectors(key_dir)
@@ -35,15 +35,15 @@ def _host_change(module, domain, selector):
     else:
         current = dkim.current_key(current_text, paths[0], bool(params['private_key']))
     plan = dkim.plan(domain, selector, current, pairs, params)
-    changed = dkim.apply(plan, paths, params['owner'], module.check_mode)
+    changed = dkim.apply(plan, paths, params['owner'], check_mode)
     generated = plan.write_key and not params['private_key']
     record = None
-    if plan.key is not None and not (module.check_mode and generated):
+    if plan.key is not None and not (check_mode and generated):
         record = dkim.record(domain, selector, plan.key)
     result = dict(changed=changed, domain=domain, selector=selector, dns_record=record, key_file=paths[0],
                   key_type=plan.key.key_type if plan.key is not None else None,
                   active_selector=_active(plan.pairs, domain))
-    if module._diff:
+    if diff:
         before = dkim.record(domain, selector, current) if isinstance(current, keys.DkimKey) else None
         after = record if plan.key is not None else None
         if generated and after is None:
@@ -53,19 +53,17 @@ def _host_change(module, domain, selector):
     return result
 
 
-def run_dkim(module):
-    """Check the options, the domain in the database, then put the key in place."""
-    params = module.params
-    names = []
+class Dkim(Task):
+    write = False
+    needs_schema = False
+    names = None  # (domain in ASCII form, selector), from check_options
 
-    def check():
-        names.extend(dkim.check_options(params))
+    def check_options(self, params):
+        self.names = dkim.check_options(params)
 
-    def work(session):
+    def work(self, session, schema, params):
         if params['state'] == 'present':
-            dkim.check_domain(session, names[0])
+            dkim.check_domain(session, self.names[0])
 
-    def finish(dummy):
-        return _host_change(module, names[0], names[1])
-
-    ModuleRun(module, write=False).execute(work, finish, check=check)
+    def finish(self, outcome, params, check_mode, diff):
+        return _host_change(params, self.names, check_mode, diff)

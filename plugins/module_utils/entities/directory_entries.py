@@ -7,8 +7,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.directory_sync import SECTIONS, TABLES
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.items import gather_items
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.frame.entries import gather_items
 
 
 def sections_of(data, defaults):
