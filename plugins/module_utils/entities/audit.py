@@ -8,7 +8,7 @@ __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import DOVECOT_SCHEMES, split_scheme
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import name_problem
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import domain_of
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import domain_of, printable
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.alias_graph import AliasGraph, describe
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import INT11_QUOTA_MAX
 
@@ -56,16 +56,12 @@ def _unsafe_names(directory, wanted):
         reason = name_problem(name.lower())
         if reason and wanted('@' + name.lower()):
             yield problem('unsafe_name', name, "the virtual_domains row '%s' (id %s) is not a valid domain name: %s. "
-                          "Removing its mail with remove_mail fails until it is corrected" % (_shown(name), row_id, reason))
+                          "Removing its mail with remove_mail fails until it is corrected" % (printable(name), row_id, reason))
     for email, dummy, dummy, dummy in directory.user_rows:
         reason = name_problem(email.lower())
         if reason and wanted(email.lower()):
             yield problem('unsafe_name', email, "the virtual_users row '%s' is not a valid mailbox address: %s. "
-                          "Removing or renaming its mail fails until it is corrected" % (_shown(email), reason))
-
-
-def _shown(value):
-    return repr(value)[1:-1]
+                          "Removing or renaming its mail fails until it is corrected" % (printable(email), reason))
 
 
 def _duplicate_aliases(directory, wanted):

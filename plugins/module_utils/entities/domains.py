@@ -10,7 +10,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base i
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import PlanError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import check_length, normalize_domain
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import check_length, normalize_domain, printable
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, remove_mail_dirs
 
 
@@ -184,9 +184,5 @@ def mail_dir_names(domain_plan, items):
     name came from. Absent domains too: their directory may have outlived an earlier removal."""
     named = dict((i['name'], None) for i in items if i['state'] == 'absent')
     for name, rows in domain_plan.remove:
-        named[name] = "the virtual_domains row '%s' (id %s)" % (_shown(rows[0].name), rows[0].id)
+        named[name] = "the virtual_domains row '%s' (id %s)" % (printable(rows[0].name), rows[0].id)
     return sorted(named.items())
-
-
-def _shown(value):
-    return repr(value)[1:-1]

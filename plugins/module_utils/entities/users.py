@@ -21,7 +21,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.rename
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
-    check_length, domain_of, normalize_domain, normalize_mailbox)
+    check_length, domain_of, normalize_domain, normalize_mailbox, printable)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildir_move import move_mail_dir
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, mail_dir, remove_mail_dirs
@@ -383,7 +383,7 @@ def mail_dir_names(user_plan, items, current, remove_mail):
 
 def _row_what(current, email):
     row = current.users.get(email)
-    shown = repr(row.email if row else email)[1:-1]
+    shown = printable(row.email if row else email)
     return "the virtual_users row '%s'%s" % (shown, ' (id %s)' % row.id if row else '')
 
 

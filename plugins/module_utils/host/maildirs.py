@@ -10,7 +10,7 @@ import os
 import shutil
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import HostError, InputError, LibraryMissing
-from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import normalize_domain, normalize_mailbox
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import normalize_domain, normalize_mailbox, printable
 
 
 def mail_dir(mail_root, address_or_domain):
@@ -61,7 +61,7 @@ def safe_mail_dir(mail_root, name, what=None):
         raise HostError("refusing to build a mail directory path from %s: it is not a valid domain or mailbox "
                         "address (%s). Nothing was changed; "
                         "correct or remove it by hand (ispmail_info lists it among its problems)"
-                        % (what or "'%s'" % _shown(name), problem))
+                        % (what or "'%s'" % printable(name), problem))
     root = check_mail_root(mail_root)
     domain = name.rsplit('@', 1)[-1]
     domain_real = _strictly_below(root, os.path.join(root, domain), name, mail_root)
@@ -74,10 +74,6 @@ def safe_mail_dir(mail_root, name, what=None):
 def check_mail_dirs(mail_root, named):
     """Check every (name, what) before anything is written; returns the paths."""
     return [safe_mail_dir(mail_root, name, what) for name, what in named]
-
-
-def _shown(value):
-    return repr(value)[1:-1] if isinstance(value, str) else repr(value)
 
 
 def remove_mail_dirs(mail_root, names, check_mode):

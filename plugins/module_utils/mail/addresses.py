@@ -36,7 +36,7 @@ _CONTROL = re.compile(r'[\x00-\x20\x7f]')
 _KNOWN_DOMAINS = {}
 
 
-def _printable(value):
+def printable(value):
     """The value as it can be quoted safely in a message."""
     return repr(value)[1:-1] if isinstance(value, str) else repr(value)
 
@@ -45,7 +45,7 @@ def _check_text(value, what):
     """The checks every domain and address passes first; returns the value as messages show it."""
     if not isinstance(value, str):
         raise InputError('%s must be a string, got %s' % (what, type(value).__name__))
-    shown = _printable(value)
+    shown = printable(value)
     if not value:
         raise InputError('%s is empty' % what)
     if _CONTROL.search(value):
@@ -65,7 +65,7 @@ def _address_domain(value, domain, what):
     """The domain part of an address, normalized; the message (built only on failure) names the address."""
     known = _KNOWN_DOMAINS.get(domain)
     if known is None:
-        known = normalize_domain(domain, '%s %s: domain' % (what, _printable(value)))
+        known = normalize_domain(domain, '%s %s: domain' % (what, printable(value)))
     return known
 
 
@@ -83,7 +83,7 @@ def _normalize_domain(value, what):
     for label in labels:
         if not _LABEL.match(label):
             raise InputError("%s '%s': label '%s' must be 1 to 63 letters, digits or '-', and must not "
-                             "start or end with '-'" % (what, shown, _printable(label)))
+                             "start or end with '-'" % (what, shown, printable(label)))
     if labels[-1].isdigit():
         raise InputError("%s '%s' ends in a number: an IP address is not a mail domain" % (what, shown))
     return ascii_name
@@ -108,7 +108,7 @@ def _ascii_label(label, what, shown):
         return idna.encode(unicodedata.normalize('NFC', label)).decode('ascii')
     except (idna.IDNAError, UnicodeError) as exc:
         raise InputError("%s '%s' is not a valid internationalized domain name (IDNA 2008): %s"
-                         % (what, shown, _printable(str(exc))))
+                         % (what, shown, printable(str(exc))))
 
 
 def split_address(value, what='address'):
@@ -119,7 +119,7 @@ def split_address(value, what='address'):
 
 
 def _check_local(local, pattern, value, what, kind):
-    shown = _printable(value)
+    shown = printable(value)
     if not local:
         raise InputError("%s '%s' has an empty local part before '@'" % (what, shown))
     if len(local) > 64:
@@ -154,7 +154,7 @@ def normalize_address(value, what='address'):
 def normalize_source(value, what='source'):
     """An alias source: an address, or '@domain' for a catch-all."""
     if isinstance(value, str) and value.startswith('@'):
-        return '@' + normalize_domain(value[1:], "%s '%s': domain" % (what, _printable(value)))
+        return '@' + normalize_domain(value[1:], "%s '%s': domain" % (what, printable(value)))
     return normalize_address(value, what)
 
 
