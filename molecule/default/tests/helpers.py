@@ -22,6 +22,8 @@ def _instances():
 # The scenario's database engine (molecule/postgresql sets it): mariadb or postgresql.
 ENGINE = os.environ.get("ISPMAIL_DB_ENGINE", "mariadb")
 PG = ENGINE == "postgresql"
+# What the scenario sets ispmail_spoofed_from_action to (molecule/postgresql: junk).
+SPOOFED_FROM_ACTION = os.environ.get("ISPMAIL_SPOOFED_FROM_ACTION", "reject")
 # Postfix's map type.
 MAP_TYPE = "pgsql" if PG else "mysql"
 

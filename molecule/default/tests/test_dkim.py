@@ -36,15 +36,6 @@ def test_mail_of_a_logged_in_user_is_signed(host, port):
         [True, "example.org", "molecule"]
 
 
-def test_mail_the_host_sends_itself_is_signed(host):
-    record = _records(host)["dkim"]
-    subject = _subject("from-host")
-    assert in_container(host, "sendmail", sender="root@example.org", to="jane@example.net", subject=subject)
-    found = in_container(host, "delivered", mailbox="jane@example.net", subject=subject)
-    assert len(found) == 1
-    assert in_container(host, "dkim_verify", path=found[0], record=record["value"])[0] is True
-
-
 def test_mail_of_a_domain_without_key_is_not_signed(host):
     subject = _subject("unsigned")
     stage, code, text = in_container(host, "submit", port=587, user="jane@example.net",

@@ -193,9 +193,22 @@ def _converse(smtp, sender, to, message):
     return [stage, code, text.decode()]
 
 
-def send_from_outside(sender, to, subject, body="Sent by the tests.", header_from=None):
-    """Send to port 25 from the container's own non-loopback address (outside mynetworks)."""
+def send_from_outside(sender, to, subject, body="Sent by the tests.", header_from=None, dkim_key=None,
+                      tamper=False):
+    """Send to port 25 from the container's own non-loopback address (outside mynetworks).
+    dkim_key: [domain, selector, key file] to DKIM-sign the message with (python3-dkim), as
+    another server would; tamper: change the body after signing (the signature breaks)."""
     message = "%sTo: %s\r\nSubject: %s\r\n\r\n%s\r\n" % (_from_line(sender, header_from), to, subject, body)
+    if dkim_key:
+        import dkim
+
+        domain, selector, key_file = dkim_key
+        with open(key_file, "rb") as f:
+            signature = dkim.sign(message.encode(), selector.encode(), domain.encode(), f.read(),
+                                  include_headers=[b"from", b"to", b"subject"])
+        message = signature.decode() + message
+        if tamper:
+            message = message.replace(body, body + " Changed on the way.")
     with smtplib.SMTP(outside_address(), 25, timeout=60) as smtp:
         smtp.ehlo("client.example.com")
         return _converse(smtp, sender, to, message)
