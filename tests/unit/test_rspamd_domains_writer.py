@@ -78,3 +78,12 @@ def test_changed_is_printed_when_the_list_changes(writer, tmp_path, group, monke
     assert writer.main([config]) == 0
     assert capsys.readouterr().out == ''
     assert writer.main([]) == 2
+
+
+def test_unreadable_settings_are_named_not_a_traceback(writer, tmp_path, capsys):
+    assert writer.main([str(tmp_path / 'missing.json')]) == 2
+    (tmp_path / 'broken.json').write_text('{not json')
+    assert writer.main([str(tmp_path / 'broken.json')]) == 2
+    err = capsys.readouterr().err
+    assert 'cannot read the settings %s' % (tmp_path / 'missing.json') in err
+    assert 'cannot read the settings %s' % (tmp_path / 'broken.json') in err

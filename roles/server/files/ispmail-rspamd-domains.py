@@ -86,8 +86,12 @@ def main(argv):
     if len(paths) != 1:
         sys.stderr.write(__doc__)
         return 2
-    with open(paths[0], encoding='utf-8') as f:
-        config = json.load(f)
+    try:
+        with open(paths[0], encoding='utf-8') as f:
+            config = json.load(f)
+    except (OSError, ValueError) as error:
+        sys.stderr.write('ispmail-rspamd-domains: cannot read the settings %s: %s\n' % (paths[0], error))
+        return 2
     try:
         names = fetch_domains(config)
     except Exception as error:  # pylint: disable=broad-except
