@@ -185,7 +185,7 @@ class Runner:
             handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
         config = os.path.join(rundir, 'ansible.cfg')
         with open(config, 'w', encoding='utf-8') as handle:
-            handle.write('[defaults]\nretry_files_enabled = False\nnocows = True\n'
+            handle.write('[defaults]\nretry_files_enabled = False\nnocows = True\nmodule_compression = ZIP_STORED\n'
                          'local_tmp = %s\n' % os.path.join(rundir, 'tmp'))
         results_file = os.path.join(rundir, 'results.jsonl')
         env = clean_env(

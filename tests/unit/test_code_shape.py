@@ -105,7 +105,7 @@ def test_every_layer_is_a_package_that_says_what_it_owns():
 # --- One module shape (docs/architecture.md, "One module run") ---
 
 MODULES = sorted(f for f in FILES if f[0].startswith('modules' + os.sep))
-RUNNERS = {'run_entity', 'run_task'}
+RUNNERS = {'run_entity', 'run_task', 'run_host'}
 # What a module may import of the collection: the frame's two runners, its Entity or Task,
 # the connection options, and the constants its choices come from.
 MODULE_IMPORTS = ('frame.run', 'entities.', 'db.options', 'crypt.schemes')

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The frame of every module run: check the options, connect, run one transaction, report.
 
-A module calls one of two: run_entity(module, Entity()) for one table's plan, run_task(module,
-Task()) for the others (entities/base.py has both contracts).
+A module calls one of three: run_entity(module, Entity()) for one table's plan, run_task(module,
+Task()) for the others (entities/base.py has both contracts), and run_host(module, Files()) for
+the one module that changes files on the host and no database.
 
 Any error the user can act on ends the run with its message and no traceback, and the
 transaction is rolled back, so nothing is half-written.
@@ -114,3 +115,17 @@ def run_task(module, task):
 
     run = ModuleRun(module, params, write=task.write, rehearse=task.rehearse)
     run.execute(work, finish, check=lambda: task.check_options(params))
+
+
+def run_host(module, task):
+    """Run a module that changes files on the host only (ispmail_files): no database, no transaction."""
+    failure = result = None
+    try:
+        task.check_options(module.params)
+        result = task.work(module.params, module.check_mode, module._diff)
+    except UserError as exc:
+        failure = str(exc)
+    if failure is not None:
+        # Outside the except block, so that Ansible adds no traceback.
+        module.fail_json(msg=failure)
+    module.exit_json(**result)
