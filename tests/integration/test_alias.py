@@ -8,7 +8,8 @@ import re
 import pytest
 
 from tests.integration.database import SCHEMAS
-from tests.integration.helpers import (alias, assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of)
+from tests.integration.helpers import (alias, assert_clean_failure, assert_no_traceback, assert_ok, assert_prediction, diff_of,
+                                       domain, user)
 
 RESULT_KEYS = ('source', 'destinations', 'added', 'removed')
 
@@ -264,6 +265,9 @@ BAD_DESTINATIONS = [
 ]
 
 
+# Its inputs fail in the module before the database is read: the engine plays no part
+# (the column limits, from the engine's schema: test_alias.py, test_values_longer_than_their_columns_fail).
+@pytest.mark.engine_free
 def test_bad_input_fails_clearly_and_writes_nothing(db, run_tasks):
     _seed(db)
     db.add_domain('b' * 30 + '.example.org')
@@ -329,3 +333,25 @@ def test_duplicate_rows_with_exclusive(db, run_tasks, postmap):
     assert_prediction(run.task('check'), run.task('exclusive'), RESULT_KEYS)
     assert_ok(run, run.task('again'), False)
     assert sorted(set(postmap.alias_destinations('jack@example.org'))) == ['john@example.org']
+
+
+def test_values_longer_than_their_columns_fail(db, run_tasks):
+    """The limits come from the engine's own schema (information_schema): checked on both engines,
+    where the bad-input batteries, which run on MariaDB alone, check the rest of the rules."""
+    _seed(db)
+    db.add_domain('b' * 30 + '.example.org')
+    long_address = 'a' * 60 + '@' + 'b' * 30 + '.example.org'  # 103 characters: varchar(100)
+    tasks = [
+        db.snapshot_task('before'),
+        domain(task_name='domain', name='a' * 43 + '.example', ignore_errors=True),
+        user(task_name='user', email=long_address, password='Secret-Password-1', ignore_errors=True),
+        alias(task_name='source', source=long_address, destinations=['john@example.org'], ignore_errors=True),
+        alias(task_name='destination', source='jack@example.org',
+              destinations=['a' * 64 + '@' + 'b' * 40 + '.example.net'], ignore_errors=True),
+        db.snapshot_task('after'),
+    ]
+    run = run_tasks(tasks)
+    assert run.snapshot('after') == run.snapshot('before')
+    assert_clean_failure(run, run.task('domain'), re.compile(r'\b50\b'))
+    for name in ('user', 'source', 'destination'):
+        assert_clean_failure(run, run.task(name), re.compile(r'\b100\b'))
