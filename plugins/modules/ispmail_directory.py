@@ -14,7 +14,7 @@ version_added: 3.0.0
 description:
   - Makes the database hold the domains, mailboxes and forwardings of one YAML or JSON file (or
     of O(directory) given inline), in one connection and one transaction.
-  - "The format (docs/directory-file.md): C(domains) (names, or C({name, state})), C(users)
+  - "The format (docs/directory-file.md): C(domains) (names, or C({name, state, enabled})), C(users)
     (items of M(ispmail.mailserver.ispmail_user)'s O(ispmail.mailserver.ispmail_user#module:users)),
     C(aliases) (items of M(ispmail.mailserver.ispmail_alias)'s O(ispmail.mailserver.ispmail_alias#module:aliases)).
     Entries take the same keys and follow the same rules as those list forms."

@@ -138,9 +138,9 @@ EXAMPLES = r'''
 - name: Recreate it on the new server in three tasks
   delegate_to: new-mail.example.net
   block:
-    - name: Domain
+    - name: Domain (suspended or not)
       ispmail.mailserver.ispmail_domain:
-        domains: "{{ old.domains }}"
+        domains: "{{ old.domain_details }}"
     - name: Users with their hashes
       ispmail.mailserver.ispmail_user:
         users: "{{ old.users }}"
@@ -157,6 +157,22 @@ domains:
   type: list
   elements: str
   sample: [example.org, xn--bcher-kva.example]
+domain_details:
+  description:
+    - The domains, sorted, with what the list of names leaves out; items of
+      O(ispmail.mailserver.ispmail_domain#module:domains).
+  returned: always
+  type: list
+  elements: dict
+  version_added: 3.0.0
+  contains:
+    name:
+      description: The domain.
+      type: str
+    enabled:
+      description: False when the domain is suspended; null where the schema has no C(enabled) column.
+      type: bool
+  sample: [{name: example.org, enabled: true}]
 users:
   description: The mailboxes, sorted by address; items of O(ispmail.mailserver.ispmail_user#module:users).
   returned: always
@@ -175,6 +191,10 @@ users:
     password_scheme:
       description: The scheme of the stored hash (null when it has no prefix).
       type: str
+    enabled:
+      description: False when the mailbox is suspended; only where the schema has the C(enabled) column.
+      type: bool
+      version_added: 3.0.0
     password_hash:
       description: The stored hash, only with O(return_password_hashes).
       type: str

@@ -77,7 +77,7 @@ def _needs_mariadb(item):
         return True
     if any(name in MARIADB_ONLY_FIXTURES for name in getattr(item, 'fixturenames', ())):
         return True
-    return _schema(item) != 'bookworm'
+    return _schema(item) not in ('bookworm', 'role')
 
 
 def _wrong_engine(item, engine):
@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if _engine_free(item):
             item.add_marker('engine_free')
-        if _module(item) in NEWEST_CORE_MODULES or _schema(item) != 'bookworm':
+        if _module(item) in NEWEST_CORE_MODULES or _schema(item) not in ('bookworm', 'role'):
             item.add_marker('newest_core')
     engine = config.getoption('--engine')
     kept = [item for item in items if not _wrong_engine(item, engine)]
@@ -147,7 +147,7 @@ def make_db(db_server):
     created = []
 
     def factory(schema='bookworm', name=None):
-        assert schema is None or schema in SCHEMAS, schema
+        assert schema is None or schema in SCHEMAS + ('role',), schema
         database = Database(db_server, schema, _worker(), name=name)
         created.append(database)
         return database

@@ -11,7 +11,7 @@ Provides (no fixtures; conftest.py makes ``db`` and ``make_db``):
   Database(server, schema, worker, name=None)   CREATE DATABASE + schema; query/execute, add_domain/user/alias,
                                                 domains/users/aliases/counts, snapshot(), snapshot_task(),
                                                 fail_on() (a trigger that makes one write fail), drop()
-  SCHEMAS, schema_sql(schema)                   the schema variants under tests/schemas/
+  SCHEMAS, schema_sql(schema)                   the schema variants under tests/schemas/, and 'role'
 """
 
 import itertools
@@ -22,14 +22,17 @@ from tests.integration import dbdump
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'schemas')
 SCHEMAS = ('bookworm', 'trixie', 'bullseye', 'buster')
-# PostgreSQL has one schema, the role's; it stands in for the default variant.
-POSTGRESQL_SCHEMA = os.path.join(os.path.dirname(SCHEMA_DIR), '..', 'roles', 'server', 'files', 'schema-postgresql.sql')
+ROLE_DIR = os.path.join(os.path.dirname(SCHEMA_DIR), '..', 'roles', 'server')
+# PostgreSQL has one schema, the role's; it stands in for the default variant and for 'role'.
+POSTGRESQL_SCHEMA = os.path.join(ROLE_DIR, 'files', 'schema-postgresql.sql')
+# 'role': the schema the role makes on MariaDB (the guide's, with the enabled columns of suspension).
+ROLE_SCHEMA = os.path.join(ROLE_DIR, 'templates', 'sql', 'schema.sql.j2')
 
 _counter = itertools.count(1)
 
 
 def schema_sql(schema, engine='mariadb'):
-    path = os.path.join(SCHEMA_DIR, schema + '.sql')
+    path = ROLE_SCHEMA if schema == 'role' else os.path.join(SCHEMA_DIR, schema + '.sql')
     if engine == 'postgresql':
         # One schema (the variants are MariaDB's); tests parametrized by variant run on MariaDB only.
         path = POSTGRESQL_SCHEMA

@@ -40,9 +40,14 @@ def _seed(db):
         db.add_alias(source, destination)
 
 
-def _expected_users(has_quota):
-    return [{'email': email, 'domain': email.split('@')[1], 'quota': USERS[email][2] if has_quota else None,
-             'password_scheme': USERS[email][0]} for email in sorted(USERS)]
+def _expected_users(has_quota, has_enabled=False):
+    """ispmail_info's users; enabled where the schema has the column (the role's, PostgreSQL's)."""
+    users = [{'email': email, 'domain': email.split('@')[1], 'quota': USERS[email][2] if has_quota else None,
+              'password_scheme': USERS[email][0]} for email in sorted(USERS)]
+    for user in users:
+        if has_enabled:
+            user['enabled'] = True
+    return users
 
 
 EXPECTED_ALIASES = [
@@ -66,7 +71,7 @@ def test_lists_the_directory_without_hashes(db, run_tasks):
     result = run.task('all')
     assert_ok(run, result, False)
     assert result['domains'] == ['example.net', 'example.org', IDN]
-    assert result['users'] == _expected_users(db.has_quota)
+    assert result['users'] == _expected_users(db.has_quota, db.has_column('virtual_users', 'enabled'))
     assert result['aliases'] == EXPECTED_ALIASES
     assert result['problems'] == []
     assert result['counts'] == {'domains': 3, 'users': 4, 'aliases': 4, 'problems': 0}

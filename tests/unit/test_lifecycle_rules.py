@@ -11,7 +11,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.rename
     normalize_renames, plan_alias_rewrites)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.users import UserCurrent, UserRow
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import parse_quota_table
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm, end_sessions, parse_quota_table
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildir_move import merge_tree
 
 HASH = '{BLF-CRYPT}$2y$05$stored'
@@ -109,3 +109,27 @@ def test_merge_keeps_every_message_and_the_targets_own_files(tmp_path):
     assert sorted(os.listdir(str(new / 'Maildir' / 'cur'))) == ['a', 'b']
     assert os.listdir(str(new / 'Maildir' / 'new')) == ['c']
     assert 'new' in (new / 'Maildir' / 'dovecot-uidlist').read_text()
+
+
+# What doveadm kick answers: 2.3 exits 68 when nobody was logged in, 2.4 exits 0 saying so.
+@pytest.mark.parametrize('answer,kicked', [
+    ((0, 'kicked connections from the following users:\njohn@example.org\n', ''), True),
+    ((0, '2 connections kicked\n', ''), True),
+    ((0, '0 connections kicked\n', ''), False),
+    ((68, '', 'no users kicked\n'), False),
+    ((75, '', 'Error: anvil not running\n'), False),
+])
+def test_kick_tells_whether_sessions_were_ended(monkeypatch, answer, kicked):
+    monkeypatch.setattr(Doveadm, 'available', True)
+    monkeypatch.setattr(Doveadm, 'run', lambda self, args: answer)
+    assert Doveadm().kick('john@example.org') is kicked
+
+
+def test_suspensions_end_sessions_only_outside_check_mode(monkeypatch):
+    calls = []
+    monkeypatch.setattr(Doveadm, 'available', True)
+    monkeypatch.setattr(Doveadm, 'run', lambda self, args: calls.append(args) or (0, '1 connections kicked', ''))
+    assert end_sessions(['*@unpaid.example', 'john@example.org'], None, True) == [] and calls == []
+    ended = end_sessions(['*@unpaid.example', 'john@example.org'], None, False)
+    assert ended == ['*@unpaid.example', 'john@example.org']
+    assert calls == [['kick', '--', '*@unpaid.example'], ['kick', '--', 'john@example.org']]

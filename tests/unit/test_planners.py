@@ -28,7 +28,7 @@ def domain_items(*names, state='present'):
 
 def test_domains_are_created_once():
     plan = domains.plan(domain_rows(example_org=(0, 0)), domain_items('example.org', 'example.net'), False, False)
-    assert plan.create == ['example.net']
+    assert plan.create == [('example.net', None)]
     assert outcomes(plan) == {'example.org': 'unchanged', 'example.net': 'created'}
 
 
@@ -76,7 +76,8 @@ def test_a_new_user_needs_a_password():
 
 def test_a_new_users_password_is_hashed_at_apply_time_never_in_the_plan():
     plan = users.plan(user_current(), [user_item('john@example.org', password='s3cret', quota=10)], False)
-    (domain_id, email, password, quota), = plan.insert
+    (domain_id, email, password, quota, enabled), = plan.insert
+    assert enabled is None  # the schema of user_current() has no enabled column
     assert (domain_id, email, quota) == (1, 'john@example.org', 10)
     assert isinstance(password, NewPassword) and password.scheme == 'BLF-CRYPT'
     assert plan.report.entries[0][3] == {'email': 'john@example.org', 'domain': 'example.org', 'quota': 10,
@@ -183,3 +184,30 @@ def test_an_alias_of_a_missing_domain_is_refused_but_may_be_removed():
         aliases.plan(alias_current([]), [alias_item('a@example.net', ['x@e.example'])], False, False)
     plan = aliases.plan(alias_current([]), [alias_item('a@example.net', state='absent')], False, False)
     assert not plan.report.changed
+
+
+# -- suspension (enabled) ----------------------------------------------------------------------
+def test_enabled_is_written_only_when_it_differs():
+    row = UserRow(7, 1, 'john@example.org', HASH, 0, True)
+    current = UserCurrent({'example.org': 1}, {'john@example.org': row}, frozenset(), True, has_enabled=True)
+    same = users.plan(current, [user_item('john@example.org', enabled=True)], False)
+    assert same.set_enabled == [] and outcomes(same) == {'john@example.org': 'unchanged'}
+    left_out = users.plan(current, [user_item('john@example.org', enabled=None)], False)
+    assert left_out.set_enabled == []
+    off = users.plan(current, [user_item('john@example.org', enabled=False)], False)
+    assert off.set_enabled == [(False, 7)] and off.disabled == ['john@example.org']
+    again = users.plan(users.applied(current, off), [user_item('john@example.org', enabled=False)], False)
+    assert again.set_enabled == [] and outcomes(again) == {'john@example.org': 'unchanged'}
+
+
+def test_a_domain_is_suspended_once_and_new_ones_follow_the_schema():
+    existing = domains.DomainMap({'example.org': [DomainRow(1, 'example.org', 0, 0, True)]}, has_enabled=True)
+    off = domains.plan(existing, [dict(domain_items('example.org')[0], enabled=False)], False, False)
+    assert off.set_enabled == [(False, 1)] and off.disabled == ['example.org']
+    again = domains.plan(domains.applied(existing, off), [dict(domain_items('example.org')[0], enabled=False)],
+                         False, False)
+    assert again.set_enabled == [] and outcomes(again) == {'example.org': 'unchanged'}
+    new = domains.plan(existing, domain_items('example.net'), False, False)
+    assert new.create == [('example.net', True)]
+    plain = domains.plan(domain_rows(), domain_items('example.net'), False, False)
+    assert plain.create == [('example.net', None)]

@@ -100,9 +100,10 @@ def imap_login(user, password):
             pass
 
 
-def submission_login(user, password):
-    """Code of SMTP AUTH on the submission port (587) after STARTTLS."""
-    with smtplib.SMTP("127.0.0.1", 587, timeout=30) as smtp:
+def submission_login(user, password, source=None):
+    """Code of SMTP AUTH on the submission port (587) after STARTTLS, from source if given (a
+    loopback address of its own: Dovecot's penalty for failed logins is kept per address)."""
+    with smtplib.SMTP("127.0.0.1", 587, timeout=60, source_address=(source, 0) if source else None) as smtp:
         smtp.starttls(context=_CTX)
         smtp.ehlo("client.example.com")
         try:

@@ -34,6 +34,19 @@ class Schema(object):
     def quota_type(self):
         return self.columns[('virtual_users', 'quota')].type_name
 
+    def has_enabled(self, table):
+        """Whether `table` has the enabled column of suspended domains and mailboxes."""
+        return (table, 'enabled') in self.columns
+
+    def require_enabled(self, table, what):
+        """Refuse `enabled` for `what` on a schema without the column (the guide's own)."""
+        if not self.has_enabled(table):
+            raise SchemaError('%s: enabled was given, but this database has no enabled column in %s (the '
+                              "guide's schema has none). The role ispmail.mailserver.server adds it to an "
+                              'existing database, or add it with "ALTER TABLE %s ADD COLUMN enabled BOOLEAN '
+                              'NOT NULL DEFAULT TRUE" (and make Dovecot\'s password query read it); or leave '
+                              'enabled unset' % (what, table, table))
+
     def max_length(self, table, column):
         info = self.columns.get((table, column))
         return info.max_length if info else None

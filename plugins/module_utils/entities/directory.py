@@ -12,11 +12,14 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses 
 
 
 class Directory(object):
-    """Every row, lowercased; `rows_*` keep what is needed for the audit."""
+    """Every row, lowercased; `*_rows` keep what is needed for the audit. `domain_enabled` and
+    `user_enabled` ({name: bool}) are empty where the schema has no enabled columns."""
 
     def __init__(self, session, schema):
         quota = 'u.quota' if schema.has_quota else 'NULL'
         self.domain_rows = session.select('SELECT id, name FROM virtual_domains ORDER BY name, id')
+        self.domain_enabled = self._enabled(session, schema, 'virtual_domains', 'name')
+        self.user_enabled = self._enabled(session, schema, 'virtual_users', 'email')
         self.user_rows = session.select(
             'SELECT u.email, d.name, u.password, %s FROM virtual_users u '
             'LEFT JOIN virtual_domains d ON d.id = u.domain_id ORDER BY u.email' % quota)
@@ -29,6 +32,16 @@ class Directory(object):
         for source, destination, dummy in self.alias_rows:
             self.aliases.setdefault(source.lower(), set()).add(destination.lower())
 
+    @staticmethod
+    def _enabled(session, schema, table, key):
+        if not schema.has_enabled(table):
+            return {}
+        # Where mixed-case duplicates share a name, a suspended one counts.
+        found = {}
+        for name, enabled in session.select('SELECT %s, enabled FROM %s' % (key, table)):
+            found[name.lower()] = found.get(name.lower(), True) and bool(enabled)
+        return found
+
 
 def _wanted(domain, domains):
     return not domains or domain in domains
@@ -36,6 +49,12 @@ def _wanted(domain, domains):
 
 def domain_list(directory, domains):
     return [name for name in directory.domains if _wanted(name, domains)]
+
+
+def domain_details(directory, domains):
+    """Each domain with what the list of names leaves out: whether it is enabled (None where the
+    schema has no enabled column)."""
+    return [{'name': name, 'enabled': directory.domain_enabled.get(name)} for name in domain_list(directory, domains)]
 
 
 def user_list(directory, domains, with_hashes):
@@ -46,6 +65,8 @@ def user_list(directory, domains, with_hashes):
             continue
         user = {'email': email, 'domain': domain_of(email), 'quota': quota,
                 'password_scheme': split_scheme(password)[0]}
+        if directory.user_enabled:
+            user['enabled'] = directory.user_enabled.get(email, True)
         if with_hashes:
             user['password_hash'] = password
         users.append(user)
@@ -61,7 +82,8 @@ def read_directory(session, schema, domains, with_hashes):
     """ispmail_info's result: the directory in the list forms' shape, its problems and counts."""
     wanted = set(normalize_domain(d) for d in domains or [])
     directory = Directory(session, schema)
-    result = dict(domains=domain_list(directory, wanted), users=user_list(directory, wanted, with_hashes),
+    result = dict(domains=domain_list(directory, wanted), domain_details=domain_details(directory, wanted),
+                  users=user_list(directory, wanted, with_hashes),
                   aliases=alias_list(directory, wanted), problems=audit(directory, wanted))
     result['counts'] = dict((key, len(result[key])) for key in ('domains', 'users', 'aliases', 'problems'))
     return result

@@ -39,6 +39,8 @@ def user_entry(user, with_hashes):
     entry = {'email': user['email']}
     if user.get('quota') is not None:
         entry['quota'] = user['quota']
+    if user.get('enabled') is False:
+        entry['enabled'] = False
     if with_hashes:
         entry['password_hash'] = user['password_hash']
     return entry
@@ -46,7 +48,10 @@ def user_entry(user, with_hashes):
 
 def format_directory(info, with_hashes):
     """The text of the directory file for ispmail_info's result `info`."""
-    domains = [_scalar(name) for name in info['domains']]
+    # A suspended domain is written with enabled: false, the others by name.
+    disabled = set(d['name'] for d in info.get('domain_details', ()) if d['enabled'] is False)
+    domains = [_flow({'name': name, 'enabled': False}) if name in disabled else _scalar(name)
+               for name in info['domains']]
     users = [_flow(user_entry(user, with_hashes)) for user in info['users']]
     aliases = [_flow({'source': alias['source'], 'destinations': alias['destinations']}) for alias in info['aliases']]
     return HEADER + _section('domains', domains) + _section('users', users) + _section('aliases', aliases)

@@ -51,7 +51,7 @@ def sync(session, schema, sections, options):
     exclusive, force = options['exclusive'], options['force']
     present = [item for item in domain_items if item['state'] == 'present']
     scope = [item['name'] for item in present]
-    created = domains.plan(domains.load_domains(session), present, False, False)
+    created = domains.plan(domains.load_domains(session, schema), present, False, False)
     domains.apply(created, session)
     user_current = users.load(session, schema, user_items, scope)
     user_plan = users.plan(user_current, user_items, exclusive)
@@ -60,7 +60,7 @@ def sync(session, schema, sections, options):
     users.apply(user_plan, session)
     alias_plan = aliases.plan(aliases.load(session, alias_items, scope), alias_items, exclusive, exclusive)
     aliases.apply(alias_plan, session)
-    removed = domains.plan(domains.load_domains(session), domain_items, exclusive, force)
+    removed = domains.plan(domains.load_domains(session, schema), domain_items, exclusive, force)
     domains.apply(removed, session)
     return DirectoryPlan(created, user_plan, alias_plan, removed)
 

@@ -7,10 +7,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_enabled, check_state, refuse_duplicates
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import check_length, normalize_domain, printable
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import end_sessions
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, remove_mail_dirs
 
 
@@ -19,30 +20,42 @@ def normalize_items(items, schema):
         item['name'] = normalize_domain(item['name'], 'domain')
         check_length(item['name'], schema.max_length('virtual_domains', 'name'), 'domain')
         check_state(item, "domain '%s'" % item['name'])
+        check_enabled(item, "domain '%s'" % item['name'], schema, 'virtual_domains')
     refuse_duplicates([item['name'] for item in items], 'domain')
     return items
 
 
 class DomainRow(object):
-    """One virtual_domains row with the number of users and alias rows filed under it."""
+    """One virtual_domains row with the number of users and alias rows filed under it; enabled
+    is None where the schema has no enabled column."""
 
-    __slots__ = ('id', 'name', 'users', 'aliases')
+    __slots__ = ('id', 'name', 'users', 'aliases', 'enabled')
 
-    def __init__(self, row_id, name, users=0, aliases=0):
+    def __init__(self, row_id, name, users=0, aliases=0, enabled=None):
         self.id = row_id
         self.name = name
         self.users = users
         self.aliases = aliases
+        self.enabled = None if enabled is None else bool(enabled)
 
 
-def load_domains(session):
-    """{lowercase name: [DomainRow, ...]}: several rows where no unique key stopped duplicates."""
+class DomainMap(dict):
+    """{lowercase name: [DomainRow, ...]} (several rows where no unique key stopped duplicates),
+    and whether the schema has the enabled column (new rows are enabled there)."""
+
+    def __init__(self, rows=(), has_enabled=False):
+        super(DomainMap, self).__init__(rows)
+        self.has_enabled = has_enabled
+
+
+def load_domains(session, schema=None):
+    has_enabled = schema is not None and schema.has_enabled('virtual_domains')
     rows = session.select(
         'SELECT d.id, d.name, '
         '(SELECT COUNT(*) FROM virtual_users u WHERE u.domain_id = d.id), '
-        '(SELECT COUNT(*) FROM virtual_aliases a WHERE a.domain_id = d.id) '
-        'FROM virtual_domains d ORDER BY d.id')
-    domains = {}
+        '(SELECT COUNT(*) FROM virtual_aliases a WHERE a.domain_id = d.id), '
+        '%s FROM virtual_domains d ORDER BY d.id' % ('d.enabled' if has_enabled else 'NULL'))
+    domains = DomainMap(has_enabled=has_enabled)
     for row in rows:
         domains.setdefault(row[1].lower(), []).append(DomainRow(*row))
     return domains
@@ -61,15 +74,20 @@ def domain_ids(session, names):
 def _state(rows, name):
     if not rows:
         return None
-    return {'name': name, 'state': 'present', 'users': sum(r.users for r in rows),
-            'aliases': sum(r.aliases for r in rows)}
+    state = {'name': name, 'state': 'present', 'users': sum(r.users for r in rows),
+             'aliases': sum(r.aliases for r in rows)}
+    if rows[0].enabled is not None:
+        state['enabled'] = rows[0].enabled
+    return state
 
 
 class DomainPlan(object):
     def __init__(self):
         self.report = Report('name')
-        self.create = []      # names
+        self.create = []      # (name, enabled): enabled None where the schema has no column
         self.rename = []      # (new name, id): a stored name in another case
+        self.set_enabled = []  # (enabled, id)
+        self.disabled = []    # names suspended by this run (their users' sessions are ended)
         self.remove = []      # (name, rows)
         self.users_removed = 0
         self.aliases_removed = 0
@@ -95,19 +113,38 @@ def plan(existing, items, exclusive, force):
             else:
                 result.report.add(name, 'unchanged')
         elif not rows:
-            result.create.append(name)
-            result.report.add(name, 'created', None, {'name': name, 'state': 'present', 'users': 0, 'aliases': 0})
-        elif rows[0].name != name:
-            before = _state(rows, name)
-            result.rename.extend((name, row.id) for row in rows)
-            result.report.add(name, 'updated', dict(before, stored_as=rows[0].name), before)
+            enabled = _new_enabled(item, existing)
+            result.create.append((name, enabled))
+            result.report.add(name, 'created', None, _state([DomainRow(None, name, enabled=enabled)], name))
         else:
-            result.report.add(name, 'unchanged', _state(rows, name), _state(rows, name))
+            _plan_update(result, item, rows)
     if exclusive:
         listed = set(item['name'] for item in items)
         for name in sorted(set(existing) - listed):
             _plan_removal(result, name, existing[name], force)
     return result
+
+
+def _new_enabled(item, existing):
+    """A new domain's enabled: as the item says, else true where the schema has the column."""
+    if item.get('enabled') is not None:
+        return item['enabled']
+    return True if getattr(existing, 'has_enabled', False) else None
+
+
+def _plan_update(result, item, rows):
+    name = item['name']
+    before = _state(rows, name)
+    after = dict(before)
+    if rows[0].name != name:
+        result.rename.extend((name, row.id) for row in rows)
+        before['stored_as'] = rows[0].name
+    if item.get('enabled') is not None and any(row.enabled != item['enabled'] for row in rows):
+        result.set_enabled.extend((item['enabled'], row.id) for row in rows if row.enabled != item['enabled'])
+        after['enabled'] = item['enabled']
+        if not item['enabled']:
+            result.disabled.append(name)
+    result.report.add(name, 'updated' if before != after else 'unchanged', before, after)
 
 
 def _plan_removal(result, name, rows, force):
@@ -124,19 +161,29 @@ def _plan_removal(result, name, rows, force):
 
 def applied(existing, domain_plan):
     """What `existing` looks like after the plan (ids of new rows are None). Pure."""
-    after = dict((name, list(rows)) for name, rows in existing.items())
+    after = DomainMap(((name, list(rows)) for name, rows in existing.items()),
+                      getattr(existing, 'has_enabled', False))
     for name, dummy in domain_plan.remove:
         del after[name]
     for name, row_id in domain_plan.rename:
-        after[name] = [DomainRow(r.id, name, r.users, r.aliases) if r.id == row_id else r for r in after[name]]
-    for name in domain_plan.create:
-        after[name] = [DomainRow(None, name)]
+        after[name] = [DomainRow(r.id, name, r.users, r.aliases, r.enabled) if r.id == row_id else r
+                       for r in after[name]]
+    enabled = dict((row_id, value) for value, row_id in domain_plan.set_enabled)
+    for name in after:
+        after[name] = [DomainRow(r.id, r.name, r.users, r.aliases, enabled[r.id]) if r.id in enabled else r
+                       for r in after[name]]
+    for name, value in domain_plan.create:
+        after[name] = [DomainRow(None, name, enabled=value)]
     return after
 
 
 def apply(domain_plan, session):
-    session.write_many('INSERT INTO virtual_domains (name) VALUES (%s)', [(n,) for n in domain_plan.create])
+    session.write_many('INSERT INTO virtual_domains (name) VALUES (%s)',
+                       [(name,) for name, enabled in domain_plan.create if enabled is None])
+    session.write_many('INSERT INTO virtual_domains (name, enabled) VALUES (%s, %s)',
+                       [(name, enabled) for name, enabled in domain_plan.create if enabled is not None])
     session.write_many('UPDATE virtual_domains SET name = %s WHERE id = %s', domain_plan.rename)
+    session.write_many('UPDATE virtual_domains SET enabled = %s WHERE id = %s', domain_plan.set_enabled)
     ids = [(row_id,) for row_id in domain_plan.removed_ids]
     # Explicit deletes rather than trusting ON DELETE CASCADE, which hand-made schemas may lack.
     session.write_many('DELETE FROM virtual_aliases WHERE domain_id = %s', ids)
@@ -147,7 +194,7 @@ def apply(domain_plan, session):
 class Domains(Entity):
     list_key = 'domains'
     key_name = 'name'
-    item_keys = ('name', 'state')
+    item_keys = ('name', 'state', 'enabled')
     option_keys = ('exclusive', 'force', 'remove_mail', 'mail_root')
     normalize = staticmethod(normalize_items)
     apply = staticmethod(apply)
@@ -158,7 +205,7 @@ class Domains(Entity):
             check_mail_root(options['mail_root'])
 
     def load(self, session, schema, items, options):
-        return load_domains(session)
+        return load_domains(session, schema)
 
     def plan(self, current, items, options):
         domain_plan = plan(current, items, options['exclusive'] and options['is_list'], options['force'])
@@ -167,16 +214,18 @@ class Domains(Entity):
         return domain_plan
 
     def report(self, plan, items, options):
-        result = dict(users_removed=plan.users_removed, aliases_removed=plan.aliases_removed, mail_removed=[])
+        result = dict(users_removed=plan.users_removed, aliases_removed=plan.aliases_removed, mail_removed=[],
+                      sessions_ended=[])
         if not options['is_list']:
             result['name'] = items[0]['name']
         return plan.report.shape(result, options['is_list'])
 
     def after_commit(self, plan, items, options, check_mode):
-        if not options['remove_mail']:
-            return {}
-        names = sorted(name for name, dummy in mail_dir_names(plan, items))
-        return {'mail_removed': remove_mail_dirs(options['mail_root'], names, check_mode)}
+        effects = {'sessions_ended': end_sessions(['*@' + name for name in plan.disabled], None, check_mode)}
+        if options['remove_mail']:
+            names = sorted(name for name, dummy in mail_dir_names(plan, items))
+            effects['mail_removed'] = remove_mail_dirs(options['mail_root'], names, check_mode)
+        return effects
 
 
 def mail_dir_names(domain_plan, items):

@@ -12,7 +12,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes im
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
     check_password, check_password_hash, check_writable_scheme)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_enabled, check_state, refuse_duplicates
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.passwords import (
     NewPassword, check_passwords, hash_new_passwords, placeholder_hashes)
@@ -22,7 +22,7 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
     check_length, domain_of, normalize_domain, normalize_mailbox, printable)
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm, end_sessions
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildir_move import move_mail_dir
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, mail_dir, remove_mail_dirs
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
@@ -38,6 +38,7 @@ def normalize_items(items, schema):
         what = "user '%s'" % item['email']
         check_length(item['email'], email_max, 'email')
         check_state(item, what)
+        check_enabled(item, what, schema, 'virtual_users')
         _normalize_password(item, what, schema.max_length('virtual_users', 'password'))
         if item.get('domain') is not None and normalize_domain(item['domain']) != domain_of(item['email']):
             raise InputError("%s: domain '%s' is not the domain of the address" % (what, item['domain']))
@@ -108,14 +109,17 @@ def check_quota_fits(quota, schema, what='quota'):
 
 
 class UserRow(object):
-    __slots__ = ('id', 'domain_id', 'email', 'password', 'quota')
+    """One virtual_users row; enabled is None where the schema has no enabled column."""
 
-    def __init__(self, row_id, domain_id, email, password, quota):
+    __slots__ = ('id', 'domain_id', 'email', 'password', 'quota', 'enabled')
+
+    def __init__(self, row_id, domain_id, email, password, quota, enabled=None):
         self.id = row_id
         self.domain_id = domain_id
         self.email = email
         self.password = password
         self.quota = quota
+        self.enabled = None if enabled is None else bool(enabled)
 
 
 class UserCurrent(object):
@@ -123,22 +127,24 @@ class UserCurrent(object):
 
     domain_ids: {domain: id} of the items' domains that exist; users: {email: UserRow} of the
     items, of the addresses they rename, and of every user of those domains; matches: the emails
-    whose stored hash is a hash of the password given (checked in load, in parallel); has_quota:
-    the schema's quota column; alias_rows: [(id, source, destination)] of the aliases forwarding
-    to an address renamed from or to.
+    whose stored hash is a hash of the password given (checked in load, in parallel); has_quota,
+    has_enabled: the schema's quota and enabled columns; alias_rows: [(id, source, destination)]
+    of the aliases forwarding to an address renamed from or to.
     """
 
-    def __init__(self, domain_ids, users, matches, has_quota, alias_rows=()):
+    def __init__(self, domain_ids, users, matches, has_quota, alias_rows=(), has_enabled=False):
         self.domain_ids = domain_ids
         self.users = users
         self.matches = matches
         self.has_quota = has_quota
         self.alias_rows = list(alias_rows)
+        self.has_enabled = has_enabled
 
 
 def load_users(session, schema, ids, emails):
     """{email: UserRow} for the given domain ids and addresses."""
     quota = 'quota' if schema.has_quota else 'NULL'
+    enabled = 'enabled' if schema.has_enabled('virtual_users') else 'NULL'
     clauses, params = [], []
     if ids:
         clauses.append('domain_id IN (%s)' % session.placeholders(len(ids)))
@@ -148,8 +154,8 @@ def load_users(session, schema, ids, emails):
         params.extend(sorted(emails))
     if not clauses:
         return {}
-    rows = session.select('SELECT id, domain_id, email, password, %s FROM virtual_users WHERE %s ORDER BY id'
-                          % (quota, ' OR '.join(clauses)), params)
+    rows = session.select('SELECT id, domain_id, email, password, %s, %s FROM virtual_users WHERE %s ORDER BY id'
+                          % (quota, enabled, ' OR '.join(clauses)), params)
     users = {}
     for row in rows:
         users.setdefault(row[2].lower(), UserRow(*row))
@@ -162,21 +168,27 @@ def load(session, schema, items, scope=()):
     users = load_users(session, schema, set(ids.values()), [item['email'] for item in items] + rename_sources(items))
     renames = [(item['rename_from'], item['email']) for item in items if item.get('rename_from') in users]
     return UserCurrent(ids, users, check_passwords(items, users), schema.has_quota,
-                       load_alias_rows(session, renames))
+                       load_alias_rows(session, renames), schema.has_enabled('virtual_users'))
 
 
-def _public(email, quota, has_quota):
-    """What may be shown of a user: never the password or its hash."""
-    return {'email': email, 'domain': domain_of(email), 'quota': quota if has_quota else None}
+def _public(email, quota, has_quota, enabled=None):
+    """What may be shown of a user: never the password or its hash. enabled where the schema has it."""
+    shown = {'email': email, 'domain': domain_of(email), 'quota': quota if has_quota else None}
+    if enabled is not None:
+        shown['enabled'] = enabled
+    return shown
 
 
 class UserPlan(object):
-    def __init__(self, has_quota):
+    def __init__(self, has_quota, has_enabled=False):
         self.has_quota = has_quota
+        self.has_enabled = has_enabled
         self.report = Report('email')
-        self.insert = []        # (domain_id, email, password, quota); password a hash or a NewPassword
+        self.insert = []        # (domain_id, email, password, quota, enabled); password a hash or a NewPassword
         self.set_password = []  # (password, id)
         self.set_quota = []     # (quota, id)
+        self.set_enabled = []   # (enabled, id)
+        self.disabled = []      # emails suspended by this run (their sessions are ended)
         self.set_email = []     # (email, domain_id, id)
         self.delete = []        # (id,)
         self.removed = []       # emails
@@ -195,7 +207,7 @@ def plan(current, items, exclusive):
         if item['state'] == 'present' and domain_of(item['email']) not in current.domain_ids:
             raise PlanError("the domain '%s' of user '%s' does not exist; create it first with "
                             "ispmail.mailserver.ispmail_domain" % (domain_of(item['email']), item['email']))
-    result = UserPlan(current.has_quota)
+    result = UserPlan(current.has_quota, current.has_enabled)
     for item in items:
         row = row_for(item, current.users)
         if item['state'] == 'absent':
@@ -236,14 +248,17 @@ def _plan_creation(result, item, current):
     if password is None:
         raise InputError("user '%s' does not exist yet: give password or password_hash" % email)
     quota = item['quota'] or 0
-    result.insert.append((current.domain_ids[domain_of(email)], email, password, quota))
+    enabled = item.get('enabled')
+    if enabled is None and result.has_enabled:
+        enabled = True
+    result.insert.append((current.domain_ids[domain_of(email)], email, password, quota, enabled))
     result.password_changed.add(email)
-    result.report.add(email, 'created', None, dict(_public(email, quota, result.has_quota), password='set'))
+    result.report.add(email, 'created', None, dict(_public(email, quota, result.has_quota, enabled), password='set'))
 
 
 def _plan_update(result, item, row, current):
     email = item['email']
-    before = dict(_public(row.email, row.quota, result.has_quota), password='unchanged')
+    before = dict(_public(row.email, row.quota, result.has_quota, row.enabled), password='unchanged')
     after = dict(before)
     password = _new_password(item, row, current)
     if password is not None:
@@ -253,6 +268,11 @@ def _plan_update(result, item, row, current):
     if item['quota'] is not None and item['quota'] != row.quota:
         result.set_quota.append((item['quota'], row.id))
         after['quota'] = item['quota']
+    if item.get('enabled') is not None and item['enabled'] != row.enabled:
+        result.set_enabled.append((item['enabled'], row.id))
+        after['enabled'] = item['enabled']
+        if not item['enabled']:
+            result.disabled.append(email)
     domain_id = current.domain_ids[domain_of(email)]
     if row.email != email or row.domain_id != domain_id:
         # A rename, mixed case from hand edits, or a row filed under the wrong domain.
@@ -267,7 +287,7 @@ def _plan_removal(result, row):
     email = row.email.lower()
     result.delete.append((row.id,))
     result.removed.append(email)
-    before = dict(_public(email, row.quota, result.has_quota), password='set')
+    before = dict(_public(email, row.quota, result.has_quota, row.enabled), password='set')
     result.report.add(email, 'removed', before, None)
 
 
@@ -275,17 +295,23 @@ def apply(user_plan, session):
     new = [row[2] for row in user_plan.insert] + [row[0] for row in user_plan.set_password]
     # Check mode never hashes; a rehearsal writes a stand-in, rolled back with the rest.
     hashes = placeholder_hashes(new) if session.check_mode else hash_new_passwords(new)
-    inserts = [(domain_id, email, hashes.get(password, password), quota)
-               for domain_id, email, password, quota in user_plan.insert]
+    inserts = [(domain_id, email, hashes.get(password, password), quota, enabled)
+               for domain_id, email, password, quota, enabled in user_plan.insert]
+    # The optional columns the schema has: quota (since Buster) and enabled (the role's).
+    columns = ['domain_id', 'email', 'password']
+    wanted = [0, 1, 2]
     if user_plan.has_quota:
-        session.write_many('INSERT INTO virtual_users (domain_id, email, password, quota) '
-                           'VALUES (%s, %s, %s, %s)', inserts)
-    else:
-        session.write_many('INSERT INTO virtual_users (domain_id, email, password) VALUES (%s, %s, %s)',
-                           [row[:3] for row in inserts])
+        columns.append('quota')
+        wanted.append(3)
+    if user_plan.has_enabled:
+        columns.append('enabled')
+        wanted.append(4)
+    session.write_many('INSERT INTO virtual_users (%s) VALUES (%s)' % (', '.join(columns), session.placeholders(len(columns))),
+                       [tuple(row[i] for i in wanted) for row in inserts])
     session.write_many('UPDATE virtual_users SET password = %s WHERE id = %s',
                        [(hashes.get(password, password), row_id) for password, row_id in user_plan.set_password])
     session.write_many('UPDATE virtual_users SET quota = %s WHERE id = %s', user_plan.set_quota)
+    session.write_many('UPDATE virtual_users SET enabled = %s WHERE id = %s', user_plan.set_enabled)
     session.write_many('UPDATE virtual_users SET email = %s, domain_id = %s WHERE id = %s', user_plan.set_email)
     session.write_many('DELETE FROM virtual_users WHERE id = %s', user_plan.delete)
     session.write_many('UPDATE virtual_aliases SET destination = %s WHERE id = %s', user_plan.alias_updates)
@@ -295,27 +321,30 @@ def apply(user_plan, session):
 def applied(current, user_plan):
     """The UserCurrent after the plan, as apply() leaves the table: new rows have no id, and new
     passwords stay NewPassword objects (apply() hashes them). Pure."""
-    users = dict((email, UserRow(row.id, row.domain_id, row.email, row.password, row.quota))
+    users = dict((email, UserRow(row.id, row.domain_id, row.email, row.password, row.quota, row.enabled))
                  for email, row in current.users.items())
     by_id = dict((row.id, row) for row in users.values())
     for password, row_id in user_plan.set_password:
         by_id[row_id].password = password
     for quota, row_id in user_plan.set_quota:
         by_id[row_id].quota = quota
+    for enabled, row_id in user_plan.set_enabled:
+        by_id[row_id].enabled = enabled
     for email, domain_id, row_id in user_plan.set_email:
         by_id[row_id].email, by_id[row_id].domain_id = email, domain_id
     gone = set(row_id for (row_id,) in user_plan.delete)
     users = dict((email, row) for email, row in users.items() if row.id not in gone)
-    for domain_id, email, password, quota in user_plan.insert:
-        users[email] = UserRow(None, domain_id, email, password, quota if user_plan.has_quota else None)
+    for domain_id, email, password, quota, enabled in user_plan.insert:
+        users[email] = UserRow(None, domain_id, email, password, quota if user_plan.has_quota else None, enabled)
     alias_rows = applied_alias_rows(current.alias_rows, user_plan.alias_updates, user_plan.alias_deletes)
-    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota, alias_rows)
+    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota, alias_rows, current.has_enabled)
 
 
 def public_user(user_plan, email):
     """The single form's `user` result after the run (None when it does not exist)."""
     for key, outcome, dummy, after in user_plan.report.entries:
         if key == email and outcome != 'removed' and after is not None:
+            # Its keys are the documented email, domain and quota; enabled is in the diff.
             return _public(email, after.get('quota'), user_plan.has_quota)
     return None
 
@@ -326,7 +355,7 @@ class Users(Entity):
     # 'domain' is accepted (and checked) and 'usage' accepted (and ignored), so that ispmail_info's
     # user list can be fed back as it is.
     item_keys = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'password_min_length',
-                 'update_password', 'quota', 'state', 'rename_from', 'usage')
+                 'update_password', 'quota', 'state', 'rename_from', 'usage', 'enabled')
     option_keys = ('exclusive', 'remove_mail', 'mail_root', 'rename_from', 'dovecot_config')
     secret_keys = ('password', 'password_hash')
     normalize = staticmethod(normalize_items)
@@ -365,6 +394,9 @@ class Users(Entity):
             effects['mail_removed'] = remove_mail_dirs(options['mail_root'], sorted(names), check_mode)
         if plan.renames:
             effects.update(finish_renames(plan.renames, options, check_mode))
+        if plan.disabled:
+            effects['sessions_ended'] = effects['sessions_ended'] + end_sessions(
+                plan.disabled, options['dovecot_config'], check_mode)
         return effects
 
 
