@@ -52,14 +52,11 @@ def _files(entries):
 
 
 class Files(object):
-    """The host-only contract run_host drives: check_options, then work for the result."""
-
-    def check_options(self, params):
-        _mode(params['mode'])
-        _files(params['files'])
+    """The host-only contract run_host drives: work checks every option, then writes."""
 
     def work(self, params, check_mode, diff):
-        changed, diffs = write_files(_files(params['files']), _owner(params), _mode(params['mode']), check_mode)
+        files, mode, owner = _files(params['files']), _mode(params['mode']), _owner(params)
+        changed, diffs = write_files(files, owner, mode, check_mode)
         result = dict(changed=bool(changed), paths=changed)
         if diff:
             result['diff'] = diffs

@@ -121,7 +121,6 @@ def run_host(module, task):
     """Run a module that changes files on the host only (ispmail_files): no database, no transaction."""
     failure = result = None
     try:
-        task.check_options(module.params)
         result = task.work(module.params, module.check_mode, module._diff)
     except UserError as exc:
         failure = str(exc)
