@@ -14,7 +14,9 @@ version_added: 3.0.0
 description:
   - Makes the database hold the domains, mailboxes and forwardings of one YAML or JSON file (or
     of O(directory) given inline), in one connection and one transaction.
-  - "The format (docs/directory-file.md): C(domains) (names, or C({name, state, enabled})), C(users)
+  - "The format (docs/directory-file.md): C(domains) (names, or items of M(ispmail.mailserver.ispmail_domain)'s
+    O(ispmail.mailserver.ispmail_domain#module:domains) - C({name, state, enabled}) and a hosting plan's
+    limits C(max_users), C(max_aliases), C(max_quota), C(default_quota)), C(users)
     (items of M(ispmail.mailserver.ispmail_user)'s O(ispmail.mailserver.ispmail_user#module:users)),
     C(aliases) (items of M(ispmail.mailserver.ispmail_alias)'s O(ispmail.mailserver.ispmail_alias#module:aliases)).
     Entries take the same keys and follow the same rules as those list forms."

@@ -61,6 +61,13 @@ options:
       - The Dovecot configuration file C(doveadm) reads (C(doveadm -c)), when it is not Dovecot's default.
     type: path
     version_added: 3.0.0
+  mail_root:
+    description:
+      - Where the mail directories are (the guide's C(/var/vmail)); RV(retained_mail) is read from its
+        retention area.
+    type: path
+    default: /var/vmail
+    version_added: 3.0.0
   dest:
     description:
       - Also write the directory (of O(domains), or all) to this file on the host the module runs
@@ -161,6 +168,8 @@ domain_details:
   description:
     - The domains, sorted, with what the list of names leaves out; items of
       O(ispmail.mailserver.ispmail_domain#module:domains).
+    - Each domain's limits (its hosting plan) beside what it uses (C(usage)), where the schema has the
+      limits' columns (the role's); a domain over a limit is also in RV(problems).
   returned: always
   type: list
   elements: dict
@@ -172,7 +181,24 @@ domain_details:
     enabled:
       description: False when the domain is suspended; null where the schema has no C(enabled) column.
       type: bool
-  sample: [{name: example.org, enabled: true}]
+    max_users:
+      description: The most mailboxes it may have, 0 for no limit; only where the schema has the limits.
+      type: int
+    max_aliases:
+      description: The most alias sources it may have, 0 for no limit; only where the schema has the limits.
+      type: int
+    max_quota:
+      description: The most its mailbox quotas may add up to, in bytes, 0 for no limit; only where the schema has the limits.
+      type: int
+    default_quota:
+      description: The quota of a new mailbox given none, in bytes; only where the schema has the limits.
+      type: int
+    usage:
+      description: What the domain has - C(users) (mailboxes), C(aliases) (alias sources) and C(quota) (the sum
+        of its mailbox quotas in bytes), under the names the limits count.
+      type: dict
+  sample: [{name: example.org, enabled: true, max_users: 10, max_aliases: 0, max_quota: 21474836480,
+            default_quota: 2147483648, usage: {users: 3, aliases: 5, quota: 6442450944}}]
 users:
   description: The mailboxes, sorted by address; items of O(ispmail.mailserver.ispmail_user#module:users).
   returned: always
@@ -219,12 +245,27 @@ problems:
     - Types are C(alias_loop), C(alias_no_mailbox), C(duplicate_alias), C(hash_no_scheme),
       C(hash_unknown_scheme), C(quota_overflow), C(unsafe_name) (a domain or user row whose name
       is no valid domain or mailbox address, such as C(..), whose mail the modules refuse to
-      remove or move) and C(user_domain_mismatch); with O(quota_usage)
+      remove or move), C(user_domain_mismatch), C(over_limit) (a domain holding more than a limit of its
+      plan allows, after the limit was lowered; it may not grow until it is back within it) and
+      C(quota_unlimited) (a mailbox with quota 0 in a domain with a C(max_quota)); with O(quota_usage)
       also C(quota_nearly_full) and C(quota_full).
   returned: always
   type: list
   elements: dict
   sample: [{type: alias_loop, subject: a@example.org, message: "forwarding loop a@example.org -> b@example.org -> a@example.org"}]
+retained_mail:
+  description:
+    - The mail kept after a removal with O(ispmail.mailserver.ispmail_user#module:mail_retention) (of the
+      O(domains) given, or all), oldest first - each with the C(address) (a mailbox, or a domain
+      removed whole), when it was deleted (C(deleted_at)), when the role's daily timer removes it
+      (C(purge_after)), both UTC, and where it is (C(path)).
+    - Read from O(mail_root) on the host the module runs on; empty where that is not the mail host.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{address: left@example.org, deleted_at: "2026-12-08T10:15:00Z", purge_after: "2027-01-07T10:15:00Z",
+            path: /var/vmail/.retained/left@example.org/20261208T101500Z_20270107T101500Z}]
+  version_added: 3.0.0
 dest:
   description: The file written (or, in check mode, that would be written), with O(dest).
   returned: when O(dest) is given
@@ -287,6 +328,7 @@ def main():
         quota_threshold=dict(type='int', default=90),
         dovecot_config=dict(type='path'),
         dest=dict(type='path'),
+        mail_root=dict(type='path', default='/var/vmail'),
         dns_records=dict(type='bool', default=False),
         mail_host=dict(type='str'),
         dmarc_policy=dict(type='str', choices=['none', 'quarantine', 'reject'], default='none'),

@@ -142,9 +142,31 @@ options:
   remove_mail:
     description:
       - When a user is removed, also delete its mail directory O(mail_root)/DOMAIN/USER on the
-        host the module runs on.
+        host the module runs on (or keep it for a while, see O(mail_retention)).
     type: bool
     default: false
+  mail_retention:
+    description:
+      - With O(remove_mail=true), keep the mail of what is removed for this long instead of deleting
+        it at once - a time such as V(30d), V(12h) or V(2w) (a bare number is days).
+      - The mail directory moves, in one rename, to O(mail_root)/.retained/NAME/DELETEDAT_PURGEAFTER
+        (UTC times); the role C(ispmail.mailserver.server) installs a daily systemd timer
+        (C(ispmail-purge-retained.timer)) that deletes what has passed its time.
+        M(ispmail.mailserver.ispmail_info) lists the retained mail (RV(ispmail.mailserver.ispmail_info#module:retained_mail)).
+      - Unset or V(0), O(remove_mail=true) deletes at once, as before.
+    type: str
+    version_added: 3.0.0
+  restore_mail:
+    description:
+      - When this run creates the mailbox (a mailbox removed with O(mail_retention) and made again),
+        move the newest retained copy of its mail back to O(mail_root)/DOMAIN/USER - its own, or its
+        directory in a retained domain - merged with anything already there.
+      - Check mode and diff show it (C(mail_restored_from)); RV(mail_restored) lists it. Nothing
+        retained, nothing is restored; a mailbox that already exists is left alone.
+      - Also a key of the items of O(users).
+    type: bool
+    default: false
+    version_added: 3.0.0
   mail_root:
     description:
       - Where the mail directories are (the guide's C(/var/vmail)).
@@ -183,6 +205,19 @@ EXAMPLES = r'''
     email: left@example.org
     state: absent
     remove_mail: true
+
+- name: Remove a mailbox, keeping its mail 30 days in case it was a mistake
+  ispmail.mailserver.ispmail_user:
+    email: left@example.org
+    state: absent
+    remove_mail: true
+    mail_retention: 30d
+
+- name: It was a mistake - the mailbox comes back with its mail
+  ispmail.mailserver.ispmail_user:
+    email: left@example.org
+    password: "{{ vault_left_password }}"
+    restore_mail: true
 
 - name: Rename a mailbox, keeping its password, its mail and the aliases that point at it
   ispmail.mailserver.ispmail_user:
@@ -230,6 +265,27 @@ mail_removed:
   type: list
   elements: str
   sample: [/var/vmail/example.org/left]
+mail_retained:
+  description:
+    - With O(mail_retention), the mail directories that were (in check mode, would be) moved into
+      the retention area instead of being deleted, each with its C(address), where it was
+      (C(from)), where it is kept (C(to)) and when the role's daily timer removes it (C(purge_after), UTC).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{address: left@example.org, from: /var/vmail/example.org/left,
+            to: /var/vmail/.retained/left@example.org/20261208T101500Z_20270107T101500Z,
+            purge_after: "2027-01-07T10:15:00Z"}]
+  version_added: 3.0.0
+mail_restored:
+  description: With O(restore_mail), the retained mail directories that were (in check mode, would be)
+    moved back, each with its C(address), C(from) and C(to).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{address: back@example.org, from: /var/vmail/.retained/back@example.org/20261208T101500Z_20270107T101500Z,
+            to: /var/vmail/example.org/back}]
+  version_added: 3.0.0
 mail_moved:
   description: The mail directories that were (in check mode, would be) moved by O(rename_from).
   returned: always
@@ -297,6 +353,8 @@ def main():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         exclusive=dict(type='bool', default=False),
         remove_mail=dict(type='bool', default=False),
+        mail_retention=dict(type='str'),
+        restore_mail=dict(type='bool', default=False),
         mail_root=dict(type='path', default='/var/vmail'),
         rename_from=dict(type='str'),
         dovecot_config=dict(type='path'),

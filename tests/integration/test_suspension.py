@@ -135,7 +135,8 @@ def test_the_guides_schema_names_the_missing_column_and_writes_nothing(db, run_t
         assert_clean_failure(run, run.task(name), 'enabled', table, 'ispmail.mailserver.server')
     assert_ok(run, run.task('other options still work'), True)
     info = run.task('info')
-    assert info['domain_details'] == [{'name': 'example.org', 'enabled': None}]
+    assert info['domain_details'] == [{'name': 'example.org', 'enabled': None,
+                                       'usage': {'users': 2, 'aliases': 0, 'quota': 0}}]
     assert all('enabled' not in u for u in info['users'])
 
 

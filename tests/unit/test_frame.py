@@ -259,12 +259,15 @@ def test_the_report_counts_every_entry_and_shows_the_changed_ones():
     assert list(result['outcomes'])[-2:] == ['same', 'gone']
 
 
-def test_annotate_adds_to_changed_entries_only():
+def test_annotate_adds_to_entries_that_exist_after_the_run_only():
     report = Report('email')
     report.add('a', 'updated', {'email': 'a'}, {'email': 'b'})
     report.add('c', 'created', None, {'email': 'c'})
+    report.add('d', 'removed', {'email': 'd'}, None)
     report.annotate('a', {'dir': '/old'}, {'dir': '/new'})
     report.annotate('c', {'dir': '/x'}, {'dir': '/y'})
+    report.annotate('d', {'dir': '/x'}, {'dir': '/y'})
     assert report.entries == [('a', 'updated', {'email': 'a', 'dir': '/old'}, {'email': 'b', 'dir': '/new'}),
-                              ('c', 'created', None, {'email': 'c'})]
+                              ('c', 'created', None, {'email': 'c', 'dir': '/y'}),
+                              ('d', 'removed', {'email': 'd'}, None)]
     assert report.single_diff() == {'before': {'email': 'a', 'dir': '/old'}, 'after': {'email': 'b', 'dir': '/new'}}

@@ -28,7 +28,7 @@ def domain_items(*names, state='present'):
 
 def test_domains_are_created_once():
     plan = domains.plan(domain_rows(example_org=(0, 0)), domain_items('example.org', 'example.net'), False, False)
-    assert plan.create == [('example.net', None)]
+    assert plan.create == [('example.net', None, None)]
     assert outcomes(plan) == {'example.org': 'unchanged', 'example.net': 'created'}
 
 
@@ -208,6 +208,6 @@ def test_a_domain_is_suspended_once_and_new_ones_follow_the_schema():
                          False, False)
     assert again.set_enabled == [] and outcomes(again) == {'example.org': 'unchanged'}
     new = domains.plan(existing, domain_items('example.net'), False, False)
-    assert new.create == [('example.net', True)]
+    assert new.create == [('example.net', True, None)]
     plain = domains.plan(domain_rows(), domain_items('example.net'), False, False)
-    assert plain.create == [('example.net', None)]
+    assert plain.create == [('example.net', None, None)]

@@ -15,12 +15,22 @@ PASSWORD = "Suspended-Secret-1"
 LOCKED_OUT = ["sam@example.org", "ann@suspended.example", "bob@suspended.example"]
 
 
-def test_the_role_gave_the_tables_their_enabled_columns(host):
+def test_the_role_gave_the_tables_their_enabled_and_plan_columns(host):
     # Default scenario: a database of an older edition (prepare.yml); PostgreSQL: side_effect.yml
     # dropped the columns before the role's second run.
     count = sql(host, "SELECT COUNT(*) FROM information_schema.columns WHERE table_name IN "
                       "('virtual_domains', 'virtual_users') AND column_name = 'enabled'")
     assert count == "2"
+    count = sql(host, "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'virtual_domains' "
+                      "AND column_name IN ('max_users', 'max_aliases', 'max_quota', 'default_quota')")
+    assert count == "4"
+
+
+def test_a_domains_plan_gave_its_new_mailboxes_the_default_quota(host):
+    # side_effect.yml: suspended.example allows two mailboxes of 1G by default; a third was refused.
+    rows = sql(host, "SELECT email, quota FROM virtual_users WHERE email LIKE '%@suspended.example' ORDER BY email")
+    assert rows.replace("|", " ").split() == [
+        "ann@suspended.example", "1073741824", "bob@suspended.example", "1073741824"]
 
 
 @pytest.mark.parametrize("user,source", zip(LOCKED_OUT, ["127.0.0.7", "127.0.0.8", "127.0.0.9"]))

@@ -47,6 +47,14 @@ class Schema(object):
                               'NOT NULL DEFAULT TRUE" (and make Dovecot\'s password query read it); or leave '
                               'enabled unset' % (what, table, table))
 
+    def missing(self, table, columns):
+        """The columns of `table` this database lacks, in the order given."""
+        return [column for column in columns if (table, column) not in self.columns]
+
+    def int_max(self, table, column):
+        info = self.columns.get((table, column))
+        return info.int_max if info else None
+
     def max_length(self, table, column):
         info = self.columns.get((table, column))
         return info.max_length if info else None

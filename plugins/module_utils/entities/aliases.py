@@ -9,6 +9,7 @@ __metaclass__ = type
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_state, refuse_duplicates
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.limits import check_alias_limits, load_limits
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.report import Report
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError, PlanError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import (
@@ -53,12 +54,14 @@ def _destinations(item, what, destination_max):
 class AliasCurrent(object):
     """What an alias plan starts from: domain_ids {domain: id} of the items' domains that exist;
     aliases {source: {destination: [row ids]}} of every alias row (the loop check needs them all);
-    mailboxes, every user's address (None when no item is present: no loop check is needed)."""
+    mailboxes, every user's address (None when no item is present: no loop check is needed);
+    limits: {domain: limits} of the items' domains (entities/limits.py; empty where the schema has none)."""
 
-    def __init__(self, domain_ids, aliases, mailboxes):
+    def __init__(self, domain_ids, aliases, mailboxes, limits=None):
         self.domain_ids = domain_ids
         self.aliases = aliases
         self.mailboxes = mailboxes
+        self.limits = limits or {}
 
 
 def load_aliases(session):
@@ -73,12 +76,13 @@ def load_mailboxes(session):
     return set(email.lower() for (email,) in session.select('SELECT email FROM virtual_users'))
 
 
-def load(session, items, scope=()):
+def load(session, schema, items, scope=()):
     """`scope`: more domains whose aliases an exclusive plan sees (ispmail_directory's whole file)."""
     ids = domain_ids(session, set(domain_of(item['source']) for item in items) | set(scope))
     aliases = load_aliases(session)
     present = any(item['state'] == 'present' for item in items)
-    return AliasCurrent(ids, aliases, load_mailboxes(session) if present else None)
+    limits = dict((limit['name'], limit) for limit in load_limits(session, schema, set(ids.values())).values())
+    return AliasCurrent(ids, aliases, load_mailboxes(session) if present else None, limits)
 
 
 class AliasPlan(object):
@@ -116,6 +120,7 @@ def plan(current, items, exclusive, list_exclusive):
                              existing[source], ids, False)
                 wanted[source] = set()
     _refuse_loops(wanted, current.mailboxes, [item['source'] for item in items if item['state'] == 'present'])
+    check_alias_limits(existing, wanted, current.limits)
     return result
 
 
@@ -180,7 +185,7 @@ def applied(current, alias_plan):
     aliases = {}
     for row_id, source, destination in rows:
         aliases.setdefault(source, {}).setdefault(destination, []).append(row_id)
-    return AliasCurrent(current.domain_ids, aliases, current.mailboxes)
+    return AliasCurrent(current.domain_ids, aliases, current.mailboxes, current.limits)
 
 
 def apply(alias_plan, session):
@@ -199,7 +204,7 @@ class Aliases(Entity):
     applied = staticmethod(applied)
 
     def load(self, session, schema, items, options):
-        return load(session, items)
+        return load(session, schema, items)
 
     def plan(self, current, items, options):
         return plan(current, items, options['exclusive'], options['exclusive'] and options['is_list'])

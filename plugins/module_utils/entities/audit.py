@@ -40,7 +40,32 @@ def audit(directory, domains=None):
     problems.extend(_unsafe_names(directory, wanted))
     problems.extend(_duplicate_aliases(directory, wanted))
     problems.extend(_user_problems(directory, wanted))
+    problems.extend(_over_limits(directory, wanted))
     return problems
+
+
+# What each limit counts in a domain's usage (entities/directory.py), and its words.
+LIMIT_USAGE = (('max_users', 'users', 'mailboxes'), ('max_aliases', 'aliases', 'alias sources'),
+               ('max_quota', 'quota', 'bytes of mailbox quotas'))
+
+
+def _over_limits(directory, wanted):
+    """Domains holding more than a limit allows (it was lowered below what exists: nothing is
+    deleted for it, the domain may only not grow), and unlimited mailboxes under a max_quota."""
+    for name, limits in sorted(directory.domain_limits.items()):
+        if not wanted('@' + name):
+            continue
+        usage = directory.usage.get(name, {})
+        for limit, counted, words in LIMIT_USAGE:
+            if limits[limit] and usage.get(counted, 0) > limits[limit]:
+                yield problem('over_limit', name, 'domain %s has %d %s, over its %s %d: it may not grow until '
+                              'it is back within it' % (name, usage[counted], words, limit, limits[limit]))
+    for email, dummy, dummy2, quota in directory.user_rows:
+        email = email.lower()
+        limits = directory.domain_limits.get(domain_of(email))
+        if limits and limits['max_quota'] and not quota and wanted(email):
+            yield problem('quota_unlimited', email, 'mailbox %s has no quota (unlimited) in a domain with max_quota '
+                          '%d: its mail is not counted against the plan' % (email, limits['max_quota']))
 
 
 def _bounces(graph, local_domains, destination):

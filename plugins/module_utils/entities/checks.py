@@ -26,14 +26,31 @@ def refuse_duplicates(keys, what):
         seen.add(key)
 
 
+def check_boolean(item, key, what):
+    """An item's boolean as Ansible reads one (yes, no, on ...); None stays None."""
+    value = item.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    value = BOOLEANS.get(str(value).strip().lower())
+    if value is None:
+        raise InputError('%s: %s must be true or false, not %r' % (what, key, item.get(key)))
+    item[key] = value
+    return value
+
+
 def check_enabled(item, what, schema, table):
     """An item's enabled: True, False, or None to leave it as stored; needs the schema's column."""
-    value = item.get('enabled')
-    if value is None:
-        return
-    if not isinstance(value, bool):
-        value = BOOLEANS.get(str(value).strip().lower())
-        if value is None:
-            raise InputError('%s: enabled must be true or false, not %r' % (what, item.get('enabled')))
-    schema.require_enabled(table, what)
-    item['enabled'] = value
+    if check_boolean(item, 'enabled', what) is not None:
+        schema.require_enabled(table, what)
+
+
+def whole_number(value, what, meaning):
+    """An item's count (Ansible does not convert items of a list option): an int, or a string of
+    digits; `meaning` says what it counts in the message, such as 'characters (0: no minimum)'."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if isinstance(value, bool) or isinstance(value, float) or number < 0 or str(number) != str(value).strip():
+        raise InputError('%s must be a whole number of %s, not %r' % (what, meaning, value))
+    return number

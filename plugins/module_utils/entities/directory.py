@@ -8,18 +8,25 @@ __metaclass__ = type
 
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import split_scheme
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.audit import audit
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.limits import LIMIT_KEYS, has_limits
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import domain_of, normalize_domain
 
 
 class Directory(object):
     """Every row, lowercased; `*_rows` keep what is needed for the audit. `domain_enabled` and
-    `user_enabled` ({name: bool}) are empty where the schema has no enabled columns."""
+    `user_enabled` ({name: bool}) are empty where the schema has no enabled columns,
+    `domain_limits` ({name: limits}) where it has no limits; `usage`: {domain: {users, aliases,
+    quota}}, what each domain holds (mailboxes, alias sources, the sum of the quotas)."""
 
     def __init__(self, session, schema):
         quota = 'u.quota' if schema.has_quota else 'NULL'
         self.domain_rows = session.select('SELECT id, name FROM virtual_domains ORDER BY name, id')
         self.domain_enabled = self._enabled(session, schema, 'virtual_domains', 'name')
         self.user_enabled = self._enabled(session, schema, 'virtual_users', 'email')
+        self.domain_limits = {}
+        if has_limits(schema):
+            for row in session.select('SELECT name, %s FROM virtual_domains' % ', '.join(LIMIT_KEYS)):
+                self.domain_limits.setdefault(row[0].lower(), dict(zip(LIMIT_KEYS, row[1:])))
         self.user_rows = session.select(
             'SELECT u.email, d.name, u.password, %s FROM virtual_users u '
             'LEFT JOIN virtual_domains d ON d.id = u.domain_id ORDER BY u.email' % quota)
@@ -31,6 +38,19 @@ class Directory(object):
         self.aliases = {}
         for source, destination, dummy in self.alias_rows:
             self.aliases.setdefault(source.lower(), set()).add(destination.lower())
+        self.usage = self._usage()
+
+    def _usage(self):
+        usage = dict((name, {'users': 0, 'aliases': 0, 'quota': 0}) for name in self.domains)
+        for email, dummy, dummy2, quota in self.user_rows:
+            counts = usage.get(domain_of(email.lower()))
+            if counts is not None:
+                counts['users'] += 1
+                counts['quota'] += quota or 0
+        for source in self.aliases:
+            if domain_of(source) in usage:
+                usage[domain_of(source)]['aliases'] += 1
+        return usage
 
     @staticmethod
     def _enabled(session, schema, table, key):
@@ -53,8 +73,14 @@ def domain_list(directory, domains):
 
 def domain_details(directory, domains):
     """Each domain with what the list of names leaves out: whether it is enabled (None where the
-    schema has no enabled column)."""
-    return [{'name': name, 'enabled': directory.domain_enabled.get(name)} for name in domain_list(directory, domains)]
+    schema has no enabled column), its limits (where the schema has them) and its usage."""
+    details = []
+    for name in domain_list(directory, domains):
+        detail = {'name': name, 'enabled': directory.domain_enabled.get(name)}
+        detail.update(directory.domain_limits.get(name, {}))
+        detail['usage'] = directory.usage[name]
+        details.append(detail)
+    return details
 
 
 def user_list(directory, domains, with_hashes):

@@ -10,6 +10,9 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.direct
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.items import gather_items
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 
+# Item keys of ispmail_user that act on the mail host after the run: not in the directory file.
+HOST_ONLY = ('restore_mail',)
+
 
 def sections_of(data, defaults):
     """(domain items, user items, alias items) from the file's data, with the module's options
@@ -27,5 +30,6 @@ def sections_of(data, defaults):
             raise InputError('%s must be a list, not %s' % (section, type(entries).__name__))
         params = dict(defaults, state='present')
         params[section] = entries
-        sections.append(gather_items(params, section, table.key_name, table.item_keys))
+        keys = tuple(key for key in table.item_keys if key not in HOST_ONLY)
+        sections.append(gather_items(params, section, table.key_name, keys))
     return tuple(sections)

@@ -13,6 +13,8 @@ __metaclass__ = type
 
 import json
 
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.limits import LIMIT_KEYS
+
 HEADER = '# The mail directory of an ISPmail server: apply it with ispmail.mailserver.ispmail_directory.\n'
 
 
@@ -46,12 +48,19 @@ def user_entry(user, with_hashes):
     return entry
 
 
+def domain_entry(name, detail):
+    """A domain by name, or with what it has beside the defaults: enabled: false, its limits."""
+    entry = {'name': name}
+    if detail.get('enabled') is False:
+        entry['enabled'] = False
+    entry.update((key, detail[key]) for key in LIMIT_KEYS if detail.get(key))
+    return _flow(entry) if len(entry) > 1 else _scalar(name)
+
+
 def format_directory(info, with_hashes):
     """The text of the directory file for ispmail_info's result `info`."""
-    # A suspended domain is written with enabled: false, the others by name.
-    disabled = set(d['name'] for d in info.get('domain_details', ()) if d['enabled'] is False)
-    domains = [_flow({'name': name, 'enabled': False}) if name in disabled else _scalar(name)
-               for name in info['domains']]
+    details = dict((d['name'], d) for d in info.get('domain_details', ()))
+    domains = [domain_entry(name, details.get(name, {})) for name in info['domains']]
     users = [_flow(user_entry(user, with_hashes)) for user in info['users']]
     aliases = [_flow({'source': alias['source'], 'destinations': alias['destinations']}) for alias in info['aliases']]
     return HEADER + _section('domains', domains) + _section('users', users) + _section('aliases', aliases)

@@ -58,7 +58,7 @@ def sync(session, schema, sections, options):
     # Renamed mailboxes' directories move after the commit: their names are checked now.
     check_mail_dirs(options['mail_root'], users.mail_dir_names(user_plan, user_items, user_current, False))
     users.apply(user_plan, session)
-    alias_plan = aliases.plan(aliases.load(session, alias_items, scope), alias_items, exclusive, exclusive)
+    alias_plan = aliases.plan(aliases.load(session, schema, alias_items, scope), alias_items, exclusive, exclusive)
     aliases.apply(alias_plan, session)
     removed = domains.plan(domains.load_domains(session, schema), domain_items, exclusive, force)
     domains.apply(removed, session)

@@ -15,6 +15,9 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.quota_
 from ansible_collections.ispmail.mailserver.plugins.module_utils.errors import InputError
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.files import write_private
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_root
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.retention import list_retained
+from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses import normalize_domain
 
 
 class Info(Task):
@@ -23,6 +26,7 @@ class Info(Task):
 
     def check_options(self, params):
         self.doveadm = Doveadm(params['dovecot_config'])
+        check_mail_root(params['mail_root'])
         if params['quota_usage'] and not 0 < params['quota_threshold'] <= 100:
             raise InputError('quota_threshold must be a percentage from 1 to 100, not %d' % params['quota_threshold'])
         if params['quota_usage'] and not self.doveadm.available:
@@ -41,7 +45,16 @@ class Info(Task):
             result['dest'] = params['dest']
         if params['quota_usage']:
             add_quota_usage(result, self.doveadm, params['quota_threshold'])
+        result['retained_mail'] = retained_mail(params['mail_root'], params['domains'])
         if params['dns_records']:
             result['dns_records'] = dns_records(result['domains'], params['mail_host'], params['dmarc_policy'],
                                                 params['dkim_key_dir'])
         return dict(result, changed=changed)
+
+
+def retained_mail(mail_root, domains):
+    """The retention area's entries (none where the mail root is not on this host), of the given
+    domains (all when none are given)."""
+    wanted = set(normalize_domain(d) for d in domains or [])
+    return [item for item in list_retained(mail_root)
+            if not wanted or item['address'].rsplit('@', 1)[-1] in wanted]

@@ -22,10 +22,12 @@ class Report(object):
         self.entries.append((key, outcome, before, after))
 
     def annotate(self, key, before, after):
-        """Add fields to the diff of a changed entry (what changes outside the database)."""
+        """Add fields to the diff of an entry that exists after the run (what changes outside the
+        database); a created entry's before stays None."""
         for index, (entry_key, outcome, old, new) in enumerate(self.entries):
-            if entry_key == key and old is not None and new is not None:
-                self.entries[index] = (entry_key, outcome, dict(old, **before), dict(new, **after))
+            if entry_key == key and new is not None:
+                self.entries[index] = (entry_key, outcome, None if old is None else dict(old, **before),
+                                       dict(new, **after))
 
     @property
     def changed(self):

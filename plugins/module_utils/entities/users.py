@@ -12,8 +12,11 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.hashes im
 from ansible_collections.ispmail.mailserver.plugins.module_utils.crypt.schemes import (
     check_password, check_password_hash, check_writable_scheme)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.base import Entity
-from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import check_enabled, check_state, refuse_duplicates
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.checks import (
+    check_boolean, check_enabled, check_state, refuse_duplicates, whole_number)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.domains import domain_ids
+from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.limits import (
+    check_user_limits, default_quota, load_limits)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.passwords import (
     NewPassword, check_passwords, hash_new_passwords, placeholder_hashes)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.entities.renames import (
@@ -24,7 +27,9 @@ from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.addresses 
     check_length, domain_of, normalize_domain, normalize_mailbox, printable)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.doveadm import Doveadm, end_sessions
 from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildir_move import move_mail_dir
-from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, mail_dir, remove_mail_dirs
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.maildirs import check_mail_dirs, check_mail_root, mail_dir
+from ansible_collections.ispmail.mailserver.plugins.module_utils.host.retention import (
+    check_retention, dispose_mail_dirs, newest_retained, restore_mail_dirs)
 from ansible_collections.ispmail.mailserver.plugins.module_utils.mail.quota import parse_quota
 
 UPDATE_PASSWORD = ('always', 'on_create')
@@ -39,6 +44,7 @@ def normalize_items(items, schema):
         check_length(item['email'], email_max, 'email')
         check_state(item, what)
         check_enabled(item, what, schema, 'virtual_users')
+        check_boolean(item, 'restore_mail', what)
         _normalize_password(item, what, schema.max_length('virtual_users', 'password'))
         if item.get('domain') is not None and normalize_domain(item['domain']) != domain_of(item['email']):
             raise InputError("%s: domain '%s' is not the domain of the address" % (what, item['domain']))
@@ -76,14 +82,7 @@ def _min_length(value, what):
     """password_min_length of an item: a whole number of characters, 0 for no minimum."""
     if value is None:
         return PASSWORD_MIN_LENGTH
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = -1
-    if isinstance(value, bool) or number < 0 or str(number) != str(value).strip():
-        raise InputError('%s: password_min_length must be a whole number of characters (0: no minimum), not %r'
-                         % (what, value))
-    return number
+    return whole_number(value, '%s: password_min_length' % what, 'characters (0: no minimum)')
 
 
 def check_min_length(item):
@@ -129,8 +128,11 @@ class UserCurrent(object):
     items, of the addresses they rename, and of every user of those domains; matches: the emails
     whose stored hash is a hash of the password given (checked in load, in parallel); has_quota,
     has_enabled: the schema's quota and enabled columns; alias_rows: [(id, source, destination)]
-    of the aliases forwarding to an address renamed from or to.
+    of the aliases forwarding to an address renamed from or to; limits: {domain id: limits} of
+    those domains (entities/limits.py; empty where the schema has none).
     """
+
+    limits = {}
 
     def __init__(self, domain_ids, users, matches, has_quota, alias_rows=(), has_enabled=False):
         self.domain_ids = domain_ids
@@ -139,6 +141,10 @@ class UserCurrent(object):
         self.has_quota = has_quota
         self.alias_rows = list(alias_rows)
         self.has_enabled = has_enabled
+
+    def with_limits(self, limits):
+        self.limits = limits
+        return self
 
 
 def load_users(session, schema, ids, emails):
@@ -168,7 +174,8 @@ def load(session, schema, items, scope=()):
     users = load_users(session, schema, set(ids.values()), [item['email'] for item in items] + rename_sources(items))
     renames = [(item['rename_from'], item['email']) for item in items if item.get('rename_from') in users]
     return UserCurrent(ids, users, check_passwords(items, users), schema.has_quota,
-                       load_alias_rows(session, renames), schema.has_enabled('virtual_users'))
+                       load_alias_rows(session, renames), schema.has_enabled('virtual_users')
+                       ).with_limits(load_limits(session, schema, set(ids.values())))
 
 
 def _public(email, quota, has_quota, enabled=None):
@@ -225,6 +232,8 @@ def plan(current, items, exclusive):
         for email in sorted(set(current.users) - listed):
             if domain_of(email) in current.domain_ids:
                 _plan_removal(result, current.users[email])
+    touched = set(row_id for dummy, row_id in result.set_quota) | set(row[2] for row in result.set_email)
+    check_user_limits(current.users, lambda: applied(current, result).users, touched, current.limits)
     return result
 
 
@@ -247,11 +256,12 @@ def _plan_creation(result, item, current):
     password = _new_password(item, None, current)
     if password is None:
         raise InputError("user '%s' does not exist yet: give password or password_hash" % email)
-    quota = item['quota'] or 0
+    domain_id = current.domain_ids[domain_of(email)]
+    quota = item['quota'] if item['quota'] is not None else default_quota(current.limits, domain_id)
     enabled = item.get('enabled')
     if enabled is None and result.has_enabled:
         enabled = True
-    result.insert.append((current.domain_ids[domain_of(email)], email, password, quota, enabled))
+    result.insert.append((domain_id, email, password, quota, enabled))
     result.password_changed.add(email)
     result.report.add(email, 'created', None, dict(_public(email, quota, result.has_quota, enabled), password='set'))
 
@@ -337,7 +347,8 @@ def applied(current, user_plan):
     for domain_id, email, password, quota, enabled in user_plan.insert:
         users[email] = UserRow(None, domain_id, email, password, quota if user_plan.has_quota else None, enabled)
     alias_rows = applied_alias_rows(current.alias_rows, user_plan.alias_updates, user_plan.alias_deletes)
-    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota, alias_rows, current.has_enabled)
+    return UserCurrent(current.domain_ids, users, frozenset(), current.has_quota, alias_rows,
+                       current.has_enabled).with_limits(current.limits)
 
 
 def public_user(user_plan, email):
@@ -355,14 +366,15 @@ class Users(Entity):
     # 'domain' is accepted (and checked) and 'usage' accepted (and ignored), so that ispmail_info's
     # user list can be fed back as it is.
     item_keys = ('email', 'domain', 'password', 'password_hash', 'password_scheme', 'password_min_length',
-                 'update_password', 'quota', 'state', 'rename_from', 'usage', 'enabled')
-    option_keys = ('exclusive', 'remove_mail', 'mail_root', 'rename_from', 'dovecot_config')
+                 'update_password', 'quota', 'state', 'rename_from', 'usage', 'enabled', 'restore_mail')
+    option_keys = ('exclusive', 'remove_mail', 'mail_root', 'rename_from', 'dovecot_config', 'mail_retention')
     secret_keys = ('password', 'password_hash')
     normalize = staticmethod(normalize_items)
     apply = staticmethod(apply)
     applied = staticmethod(applied)
 
     def check_options(self, options):
+        check_retention(options)
         if options['remove_mail']:
             check_mail_root(options['mail_root'])
         if options['is_list'] and options['rename_from']:
@@ -380,6 +392,10 @@ class Users(Entity):
         for old, new in plan.renames:
             plan.report.annotate(new, {'mail_dir': mail_dir(options['mail_root'], old)},
                                  {'mail_dir': mail_dir(options['mail_root'], new)})
+        for email in to_restore(plan, items):
+            source = newest_retained(options['mail_root'], email)
+            if source:
+                plan.report.annotate(email, {}, {'mail_restored_from': source})
         result = {}
         if not options['is_list']:
             email = items[0]['email']
@@ -388,10 +404,11 @@ class Users(Entity):
         return plan.report.shape(result, options['is_list'])
 
     def after_commit(self, plan, items, options, check_mode):
-        effects = dict(mail_removed=[], mail_moved=[], sessions_ended=[])
+        effects = dict(mail_removed=[], mail_retained=[], mail_moved=[], sessions_ended=[])
         if options['remove_mail']:
             names = set(plan.removed) | set(i['email'] for i in items if i['state'] == 'absent')
-            effects['mail_removed'] = remove_mail_dirs(options['mail_root'], sorted(names), check_mode)
+            effects.update(dispose_mail_dirs(options, sorted(names), check_mode))
+        effects['mail_restored'] = restore_mail_dirs(options['mail_root'], to_restore(plan, items), check_mode)
         if plan.renames:
             effects.update(finish_renames(plan.renames, options, check_mode))
         if plan.disabled:
@@ -400,10 +417,16 @@ class Users(Entity):
         return effects
 
 
+def to_restore(user_plan, items):
+    """The addresses this run creates with restore_mail: their retained mail comes back."""
+    created = set(row[1] for row in user_plan.insert)
+    return sorted(i['email'] for i in items if i.get('restore_mail') and i['email'] in created)
+
+
 def mail_dir_names(user_plan, items, current, remove_mail):
-    """[(name, what)]: every address whose mail directory this run removes (remove_mail) or moves
-    (a rename), with the row each came from, to be checked before anything is written."""
-    named = {}
+    """[(name, what)]: every address whose mail directory this run removes (remove_mail), moves
+    (a rename) or restores, with the row each came from, to be checked before anything is written."""
+    named = dict((email, None) for email in to_restore(user_plan, items))
     if remove_mail:
         named.update((i['email'], None) for i in items if i['state'] == 'absent')
         named.update((email, _row_what(current, email)) for email in user_plan.removed)

@@ -91,6 +91,17 @@ def _rename_or_merge(source, target):
     merge_tree(source, target)
 
 
+def move_mail_dir_to(source, target, like):
+    """Move a directory to `target` (both checked paths): one rename, or a merge where target
+    exists; a missing parent is made with the owner and mode of the directory `like`."""
+    try:
+        _make_parent(target, like)
+        _rename_or_merge(source, target)
+    except OSError as exc:
+        raise HostError('the database change is committed, but moving the mail from %s to %s failed: %s. '
+                        'Move the rest by hand' % (source, target, exc))
+
+
 def move_mail_dir(mail_root, old, new, check_mode):
     """Move OLD's directory to NEW's. Returns {'from', 'to'} when there was one to move, else None."""
     source, target = safe_mail_dir(mail_root, old), safe_mail_dir(mail_root, new)
