@@ -6,12 +6,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 from ansible.errors import AnsibleError
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.ispmail.mailserver.plugins.plugin_utils.directory_file import read
+from ansible_collections.ispmail.mailserver.plugins.plugin_utils.directory_file import read_compact
 
 
 class ActionModule(ActionBase):
@@ -24,15 +22,14 @@ class ActionModule(ActionBase):
         if src is not None:
             if args.get('directory') is not None:
                 return dict(result, failed=True, msg='src and directory are mutually exclusive')
-            try:
-                data = read(self._loader, self._find_needle('files', src))
-            except AnsibleError as exc:
-                return dict(result, failed=True, msg=str(exc.message))
             # One compact JSON string, which the module's dict option decodes: Ansible copies,
             # checks and scans a string in one step, 20,000 nested entries one by one
-            # (about half a second of every run at 10,000 users; docs/benchmark.md). YAML dates
-            # become text, as Ansible's own encoder makes them.
-            args['directory'] = json.dumps(data, separators=(',', ':'), default=str) if isinstance(data, dict) else data
+            # (about half a second of every run at 10,000 users; docs/benchmark.md); a file read
+            # before comes from a cache keyed by its content (plugin_utils/directory_file.py).
+            try:
+                args['directory'] = read_compact(self._loader, self._find_needle('files', src))
+            except AnsibleError as exc:
+                return dict(result, failed=True, msg=str(exc.message))
         result.update(self._execute_module(module_name='ispmail.mailserver.ispmail_directory', module_args=args,
                                            task_vars=task_vars))
         if src is not None and result.get('failed') and result.get('msg'):

@@ -27,6 +27,10 @@ description:
     a server's directory in this format, so a server can be exported, kept in git and applied.
   - The file is read on the controller by the action plugin (vault-encrypted files work), with
     the C loader of PyYAML where there is one; only the data is sent to the managed node.
+  - A file that is not vault-encrypted is parsed once - its data is kept on the controller in
+    C(~/.cache/ispmail.mailserver/directory) (mode 0600, the newest 8 files), keyed by the SHA-256
+    of the file's bytes, so a run that finds the same file again skips parsing it and a file
+    changed in any byte is read anew. A vault-encrypted file is never cached.
     Passwords and hashes never appear in the output, at any verbosity.
 author:
   - ISPmail collection maintainers (@ispmail)

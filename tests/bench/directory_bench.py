@@ -66,7 +66,11 @@ def measure(runner, tasks, variables, expect_changed):
 def side(server, workdir, name, build):
     """Run the three steps on a fresh database; build(update_password) gives (tasks, YAML vars)."""
     database = harness.fresh_database(server, name)
-    runner = PlaybookRunner(harness.collections(workdir), os.path.join(workdir, name), database.module_defaults())
+    # One HOME for the side's runs, as an admin's controller has: the file read by the first run
+    # comes from ispmail_directory's cache (keyed by its content) in the runs that follow.
+    home = os.path.join(workdir, name, 'home')
+    os.makedirs(home, exist_ok=True)
+    runner = PlaybookRunner(harness.collections(workdir), os.path.join(workdir, name), database.module_defaults(), home)
     figures = {}
     for key, update_password, expect_changed in STEPS:
         log('%s: %s' % (name, key))
@@ -100,11 +104,12 @@ def render(result):
             '%.1fx' % (lists['wall'] / one['wall']) if lists else '', one['module'],
             '< %g s: %s' % (goal, 'met' if one['wall'] < goal else 'NOT met') if goal else ''))
     one = result['file']['on_create']
-    lines += ['', 'Where a no-change on_create run of ispmail_directory goes: reading the YAML file %.1f s '
-              '(C loader, timed alone), Ansible start-up %.1f s (an empty play), module process %.1f s, '
-              'the rest (data to the module and back, controller) %.1f s.' % (
-                  result['yaml_load'], result['file']['empty_play'], one['module'],
-                  max(0.0, one['wall'] - result['file']['empty_play'] - one['module'] - result['yaml_load'])), '']
+    lines += ['', 'Where a no-change on_create run of ispmail_directory goes: Ansible start-up %.1f s (an empty '
+              'play), module process %.1f s, the rest (the file read from the cache, the data to the module and '
+              'back, controller) %.1f s. Parsing the YAML file (C loader, timed alone) takes %.1f s, paid by the '
+              'first run of a file only (a cache keyed by its content).' % (
+                  result['file']['empty_play'], one['module'],
+                  max(0.0, one['wall'] - result['file']['empty_play'] - one['module']), result['yaml_load']), '']
     return '\n'.join(lines)
 
 

@@ -44,10 +44,11 @@ class PlayResult:
 
 
 class PlaybookRunner:
-    def __init__(self, collections_path, workdir, module_defaults):
+    def __init__(self, collections_path, workdir, module_defaults, home=None):
         self.collections_path = collections_path
         self.workdir = str(workdir)
         self.module_defaults = module_defaults
+        self.home = home  # HOME of every run (an admin's, whose caches last); default: each run its own
         self.count = 0
 
     def run(self, tasks, variables=None, measure_modules=False, timeout=1800, vars_yaml=False):
@@ -78,7 +79,7 @@ class PlaybookRunner:
         with open(config, 'w', encoding='utf-8') as handle:
             handle.write('[defaults]\nretry_files_enabled = False\nlocal_tmp = %s\n' % os.path.join(rundir, 'tmp'))
         times_file = os.path.join(rundir, 'times.jsonl')
-        env = clean_env(HOME=rundir, ANSIBLE_CONFIG=config, ANSIBLE_COLLECTIONS_PATH=self.collections_path,
+        env = clean_env(HOME=self.home or rundir, ANSIBLE_CONFIG=config, ANSIBLE_COLLECTIONS_PATH=self.collections_path,
                         ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR, ANSIBLE_CALLBACKS_ENABLED='ispt_results',
                         ISPT_RESULTS_FILE=times_file, ISPT_RESULTS_KEEP=KEPT)
         cmd = [tool('ansible-playbook'), '-i', inventory, playbook]

@@ -19,8 +19,8 @@ from tests.integration.helpers import assert_clean_failure, assert_ok, assert_pr
 PASSWORD = 'Retained-Secret-1'
 PURGE = os.path.join(os.path.dirname(__file__), '..', '..', 'roles', 'server', 'files', 'ispmail-purge-retained.py')
 ENTRY = re.compile(r'^\d{8}T\d{6}Z_\d{8}T\d{6}Z$')
-# The files of the mail root play the part here, not the engine: MariaDB alone.
-pytestmark = pytest.mark.engine_free
+# Where only the files of the mail root or the options play a part: MariaDB alone.
+FILES_ONLY = pytest.mark.engine_free
 
 
 def mail(mail_root, address, name='1.mail'):
@@ -107,6 +107,7 @@ def test_a_removed_domain_is_kept_and_a_mailbox_of_it_restored(db, run_tasks, tm
     assert listed['address'] == 'old.example'
 
 
+@FILES_ONLY
 def test_without_retention_remove_mail_removes_and_retention_needs_it(db, run_tasks, tmp_path):
     mail_root = tmp_path / 'vmail'
     mail(mail_root, 'john@example.org')
@@ -132,6 +133,7 @@ def test_without_retention_remove_mail_removes_and_retention_needs_it(db, run_ta
     assert run.task('nothing kept')['mail_restored'] == []
 
 
+@FILES_ONLY
 def test_the_purge_script_removes_only_what_has_passed_its_time(tmp_path):
     area = tmp_path / 'vmail' / '.retained'
     due = area / 'old@example.org' / '20200101T000000Z_20200131T000000Z'

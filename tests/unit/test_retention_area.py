@@ -99,3 +99,12 @@ def test_other_names_and_symlinks_in_the_area_are_not_listed(tmp_path):
 def test_unsafe_names_never_become_paths(tmp_path):
     with pytest.raises(HostError, match='refusing to build a mail directory path'):
         retention.retain_mail_dirs(str(tmp_path), ['../etc'], DAY, True, now=NOW)
+
+
+def test_a_name_removed_twice_in_one_second_keeps_both_copies(tmp_path):
+    for name in ('first.mail', 'second.mail'):
+        maildir(tmp_path, 'john@example.org', name)
+        retention.retain_mail_dirs(str(tmp_path), ['john@example.org'], DAY, False, now=NOW)
+    kept = retention.list_retained(str(tmp_path))
+    assert [item['deleted_at'] for item in kept] == ['2026-12-08T10:00:00Z', '2026-12-08T10:00:01Z']
+    assert os.listdir(os.path.join(kept[1]['path'], 'Maildir', 'cur')) == ['second.mail']

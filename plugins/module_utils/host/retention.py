@@ -43,6 +43,10 @@ def _stamp(seconds):
     return time.strftime(STAMP, time.gmtime(seconds))
 
 
+def _entry(deleted, retention):
+    return '%s_%s' % (_stamp(deleted), _stamp(deleted + retention))
+
+
 def _iso(stamp):
     """20261208T101500Z -> 2026-12-08T10:15:00Z"""
     return '%s-%s-%sT%s:%s:%sZ' % (stamp[0:4], stamp[4:6], stamp[6:8], stamp[9:11], stamp[11:13], stamp[13:15])
@@ -68,18 +72,22 @@ def _make_area(mail_root, name):
 def retain_mail_dirs(mail_root, names, retention, check_mode, now=None):
     """Move each name's directory (that exists) into the retention area; returns
     [{address, from, to, purge_after}] of what was (in check mode, would be) moved."""
-    now = time.time() if now is None else now
-    entry = '%s_%s' % (_stamp(now), _stamp(now + retention))
+    now = int(time.time() if now is None else now)
     retained = []
     for name in names:
         path = safe_mail_dir(mail_root, name)
         if not os.path.isdir(path) or os.path.islink(path):
             continue
-        target = os.path.join(_area(mail_root), name, entry)
-        retained.append({'address': name, 'from': path, 'to': target, 'purge_after': _iso(_stamp(now + retention))})
+        deleted = now
+        # A name removed twice in one second: the second copy is filed a second later.
+        while os.path.lexists(os.path.join(_area(mail_root), name, _entry(deleted, retention))):
+            deleted += 1
+        target = os.path.join(_area(mail_root), name, _entry(deleted, retention))
+        retained.append({'address': name, 'from': path, 'to': target,
+                         'purge_after': _iso(_stamp(deleted + retention))})
         if not check_mode:
             try:
-                os.rename(path, os.path.join(_make_area(mail_root, name), entry))
+                os.rename(path, os.path.join(_make_area(mail_root, name), _entry(deleted, retention)))
             except OSError as exc:
                 raise HostError('the database change is committed, but keeping the mail of %s in %s failed: %s. '
                                 'Move it by hand' % (name, target, exc))
