@@ -89,7 +89,9 @@ def test_other_names_and_symlinks_in_the_area_are_not_listed(tmp_path):
     (area / 'john@example.org' / 'junk').mkdir(parents=True)
     (area / 'file').write_text('x')
     os.symlink(str(tmp_path), str(area / 'link'))
+    os.symlink(str(tmp_path), str(area / 'john@example.org' / '20261208T100000Z_20261209T100000Z'))
     assert retention.list_retained(str(tmp_path)) == []
+    assert retention.newest_retained(str(tmp_path), 'john@example.org') is None
     os.symlink(str(tmp_path), str(area / 'jane@example.org'))
     maildir(tmp_path, 'jane@example.org')
     with pytest.raises(HostError, match='symlink'):

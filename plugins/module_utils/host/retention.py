@@ -66,13 +66,13 @@ def _make_area(mail_root, name):
         if not os.path.isdir(path):
             os.mkdir(path, 0o700)
             os.chown(path, info.st_uid, info.st_gid)
-    return os.path.join(root, AREA, name)
 
 
 def retain_mail_dirs(mail_root, names, retention, check_mode, now=None):
     """Move each name's directory (that exists) into the retention area; returns
     [{address, from, to, purge_after}] of what was (in check mode, would be) moved."""
     now = int(time.time() if now is None else now)
+    area = _area(mail_root)
     retained = []
     for name in names:
         path = safe_mail_dir(mail_root, name)
@@ -80,14 +80,15 @@ def retain_mail_dirs(mail_root, names, retention, check_mode, now=None):
             continue
         deleted = now
         # A name removed twice in one second: the second copy is filed a second later.
-        while os.path.lexists(os.path.join(_area(mail_root), name, _entry(deleted, retention))):
+        while os.path.lexists(os.path.join(area, name, _entry(deleted, retention))):
             deleted += 1
-        target = os.path.join(_area(mail_root), name, _entry(deleted, retention))
+        target = os.path.join(area, name, _entry(deleted, retention))
         retained.append({'address': name, 'from': path, 'to': target,
                          'purge_after': _iso(_stamp(deleted + retention))})
         if not check_mode:
             try:
-                os.rename(path, os.path.join(_make_area(mail_root, name), _entry(deleted, retention)))
+                _make_area(mail_root, name)
+                os.rename(path, target)
             except OSError as exc:
                 raise HostError('the database change is committed, but keeping the mail of %s in %s failed: %s. '
                                 'Move it by hand' % (name, target, exc))
@@ -106,7 +107,8 @@ def list_retained(mail_root):
             continue
         for entry in sorted(os.listdir(directory)):
             match = ENTRY.match(entry)
-            if match:
+            # Only real directories, as the purge script takes them: a restore never moves a link.
+            if match and not os.path.islink(os.path.join(directory, entry)):
                 found.append({'address': name, 'deleted_at': _iso(match.group(1)),
                               'purge_after': _iso(match.group(2)), 'path': os.path.join(directory, entry)})
     return sorted(found, key=lambda item: (item['deleted_at'], item['address']))
