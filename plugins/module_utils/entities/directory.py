@@ -20,13 +20,8 @@ class Directory(object):
 
     def __init__(self, session, schema):
         quota = 'u.quota' if schema.has_quota else 'NULL'
-        self.domain_rows = session.select('SELECT id, name FROM virtual_domains ORDER BY name, id')
-        self.domain_enabled = self._enabled(session, schema, 'virtual_domains', 'name')
+        self._read_domains(session, schema)
         self.user_enabled = self._enabled(session, schema, 'virtual_users', 'email')
-        self.domain_limits = {}
-        if has_limits(schema):
-            for row in session.select('SELECT name, %s FROM virtual_domains' % ', '.join(LIMIT_KEYS)):
-                self.domain_limits.setdefault(row[0].lower(), dict(zip(LIMIT_KEYS, row[1:])))
         self.user_rows = session.select(
             'SELECT u.email, d.name, u.password, %s FROM virtual_users u '
             'LEFT JOIN virtual_domains d ON d.id = u.domain_id ORDER BY u.email' % quota)
@@ -51,6 +46,21 @@ class Directory(object):
             if domain_of(source) in usage:
                 usage[domain_of(source)]['aliases'] += 1
         return usage
+
+    def _read_domains(self, session, schema):
+        """virtual_domains in one query: its rows, and enabled and the limits where the schema has them."""
+        optional = (['enabled'] if schema.has_enabled('virtual_domains') else []) + \
+            (list(LIMIT_KEYS) if has_limits(schema) else [])
+        rows = session.select('SELECT %s FROM virtual_domains ORDER BY name, id' % ', '.join(['id', 'name'] + optional))
+        self.domain_rows = [(row[0], row[1]) for row in rows]
+        self.domain_enabled, self.domain_limits = {}, {}
+        for row in rows:
+            name, values = row[1].lower(), dict(zip(optional, row[2:]))
+            if 'enabled' in values:
+                # Where mixed-case duplicates share a name, a suspended one counts.
+                self.domain_enabled[name] = self.domain_enabled.get(name, True) and bool(values.pop('enabled'))
+            if values:
+                self.domain_limits.setdefault(name, values)
 
     @staticmethod
     def _enabled(session, schema, table, key):
